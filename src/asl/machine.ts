@@ -1,0 +1,239 @@
+// The library face of the engine (DESIGN "Programmatic API"): loadStateMachine validates and compiles a
+// definition once; machine.run() drives one execution in-process with local task handlers, an
+// injectable clock and entropy, and virtual time (timeScale 0: waits and retries take no real time).
+import { isJsonObject, type JsonObject, type JsonValue } from './json.js';
+import { compileMachine, type CompiledMachine } from './compile.js';
+import { createSnapshot, step } from './engine.js';
+import type { HistoryEvent } from './history.js';
+import type { Clock, Entropy } from './clock.js';
+import { ExecutionStatus, StateMachineType, type Command, type EngineInput, type ExecutionInfo, type InvokeTaskCommand } from './engine-types.js';
+import { formatInvalidDefinition, validateDefinition, type Diagnostic } from './validate.js';
+
+export interface LoadOptions {
+  type?: StateMachineType;
+  /** state machine name for ARNs and the context object (default `StateMachine`) */
+  name?: string;
+  region?: string;
+  accountId?: string;
+  roleArn?: string;
+}
+
+/** What a task handler gets besides the effective input. */
+export interface TaskInvocation {
+  resource: string;
+  stateName: string;
+  taskToken?: string;
+}
+
+export type TaskHandler = (payload: JsonValue, invocation: TaskInvocation) => Promise<unknown> | unknown;
+
+/** A failure a handler can throw to fail the task with exactly this error and cause. */
+export class TaskFailure extends Error {
+  constructor(readonly error: string, readonly errorCause?: string) {
+    super(errorCause ?? error);
+    this.name = 'TaskFailure';
+  }
+}
+
+export interface RunOptions {
+  /** handlers by Resource ARN (exact match) */
+  tasks?: Record<string, TaskHandler>;
+  /** fallback for resources without a handler in `tasks` */
+  resolveTask?: (command: InvokeTaskCommand) => TaskHandler | undefined;
+  /** 0 = virtual time (no real waiting; the default); 1 = real time; 0.01 = 100× faster */
+  timeScale?: number;
+  clock?: Clock;
+  entropy?: Entropy;
+  executionName?: string;
+  /** epoch ms of the execution start (default: clock.now()) */
+  startTime?: number;
+  /** aborting stops the execution (StopExecution): status ABORTED */
+  signal?: AbortSignal;
+  /** called with every history event as it is recorded */
+  onEvent?: (event: HistoryEvent) => void;
+}
+
+export interface ExecutionResult {
+  status: ExecutionStatus;
+  output?: JsonValue;
+  error?: string;
+  cause?: string;
+  /** AWS-shaped events as GetExecutionHistory returns them (timestamps as Date, like the SDK) */
+  history: (Omit<HistoryEvent, 'timestamp'> & { timestamp: Date })[];
+  executionArn: string;
+}
+
+/** Thrown by loadStateMachine for an invalid definition; carries AWS's diagnostics. */
+export class InvalidDefinitionError extends Error {
+  readonly code = 'InvalidDefinition';
+  constructor(readonly diagnostics: Diagnostic[]) {
+    super(formatInvalidDefinition(diagnostics));
+    this.name = 'InvalidDefinitionError';
+  }
+}
+
+export interface StateMachine {
+  readonly definition: JsonObject;
+  readonly type: StateMachineType;
+  readonly compiled: CompiledMachine;
+  run(input?: unknown, options?: RunOptions): Promise<ExecutionResult>;
+}
+
+const systemClock: Clock = { now: () => Date.now() };
+
+function defaultEntropy(): Entropy {
+  return { random: Math.random, uuid: () => globalThis.crypto.randomUUID() };
+}
+
+export function loadStateMachine(definition: unknown, options: LoadOptions = {}): StateMachine {
+  const type = options.type ?? StateMachineType.STANDARD;
+  const errors = validateDefinition(definition, { type }).filter((d) => d.severity === 'ERROR');
+  if (errors.length > 0) throw new InvalidDefinitionError(errors);
+  const def = (typeof definition === 'string' ? JSON.parse(definition) : definition) as unknown;
+  if (!isJsonObject(def as JsonValue)) throw new InvalidDefinitionError([{ severity: 'ERROR', code: 'SCHEMA_VALIDATION_FAILED', message: 'Definition must be an object', location: '/' }]);
+  const compiled = compileMachine(def as JsonObject);
+  const region = options.region ?? 'us-east-1';
+  const accountId = options.accountId ?? '000000000000';
+  const smName = options.name ?? 'StateMachine';
+  const stateMachineArn = `arn:aws:states:${region}:${accountId}:stateMachine:${smName}`;
+  return {
+    definition: def as JsonObject,
+    type,
+    compiled,
+    run: (input, runOptions = {}) => runExecution(compiled, {
+      stateMachineArn, stateMachineName: smName, region, accountId, type,
+      roleArn: options.roleArn ?? `arn:aws:iam::${accountId}:role/StepFunctionsRole`,
+    }, input, runOptions),
+  };
+}
+
+/** Virtual time: a clock that can be moved forward to a timer's due time. */
+class OffsetClock implements Clock {
+  private offset = 0;
+  constructor(private readonly base: Clock) {}
+  now(): number { return this.base.now() + this.offset; }
+  advanceTo(ms: number): void { const d = ms - this.now(); if (d > 0) this.offset += d; }
+}
+
+type Info = Omit<ExecutionInfo, 'executionArn' | 'name' | 'startTime' | 'redriveCount'>;
+
+async function runExecution(compiled: CompiledMachine, base: Info, rawInput: unknown, options: RunOptions): Promise<ExecutionResult> {
+  const timeScale = options.timeScale ?? 0;
+  const clock = new OffsetClock(options.clock ?? systemClock);
+  const entropy = options.entropy ?? defaultEntropy();
+  const input = (typeof rawInput === 'string' ? JSON.parse(rawInput) : rawInput ?? {}) as JsonValue;
+  const name = options.executionName ?? entropy.uuid();
+  const kind = base.type === StateMachineType.EXPRESS ? 'express' : 'execution';
+  const executionArn = base.type === StateMachineType.EXPRESS
+    ? `arn:aws:states:${base.region}:${base.accountId}:express:${base.stateMachineName}:${name}:${entropy.uuid()}`
+    : `arn:aws:states:${base.region}:${base.accountId}:${kind}:${base.stateMachineName}:${name}`;
+  const info: ExecutionInfo = { ...base, executionArn, name, startTime: options.startTime ?? clock.now(), redriveCount: 0 };
+  const snapshot = createSnapshot(info, input);
+  const history: HistoryEvent[] = [];
+  const queue: EngineInput[] = [{ kind: 'start' }];
+  const timers = new Map<string, { dueAt: number; handle?: ReturnType<typeof setTimeout> }>();
+  const cancelled = new Set<string>();
+  let inflight = 0;
+  let wake: (() => void) | undefined;
+  const poke = (): void => { const w = wake; wake = undefined; w?.(); };
+  const onAbort = (): void => { queue.push({ kind: 'stop' }); poke(); };
+  if (options.signal?.aborted) queue.push({ kind: 'stop' });
+  else options.signal?.addEventListener('abort', onAbort, { once: true });
+
+  const invoke = (cmd: InvokeTaskCommand): void => {
+    const handler = options.tasks?.[cmd.resource] ?? options.resolveTask?.(cmd);
+    inflight++;
+    void (async () => {
+      let msg: EngineInput;
+      try {
+        if (!handler) throw missingHandler(cmd.resource);
+        const out = await handler(cmd.parameters, { resource: cmd.resource, stateName: cmd.stateName, ...(cmd.taskToken ? { taskToken: cmd.taskToken } : {}) });
+        msg = { kind: 'taskSucceeded', taskId: cmd.taskId, output: (out === undefined ? null : JSON.parse(JSON.stringify(out))) as JsonValue };
+      } catch (e) {
+        const f = toFailure(e);
+        msg = { kind: 'taskFailed', taskId: cmd.taskId, error: f.error, ...(f.cause !== undefined ? { cause: f.cause } : {}) };
+      }
+      inflight--;
+      if (!cancelled.has(cmd.taskId)) queue.push(msg);
+      poke();
+    })();
+  };
+
+  const execute = (commands: Command[]): void => {
+    for (const c of commands) {
+      if (c.kind === 'invokeTask') invoke(c);
+      else if (c.kind === 'cancelTask') cancelled.add(c.taskId);
+      else if (c.kind === 'startTimer') {
+        const rec: { dueAt: number; handle?: ReturnType<typeof setTimeout> } = { dueAt: c.dueAt };
+        if (timeScale > 0) {
+          rec.handle = setTimeout(() => {
+            timers.delete(c.timerId);
+            clock.advanceTo(c.dueAt);
+            queue.push({ kind: 'timerFired', timerId: c.timerId });
+            poke();
+          }, Math.max(0, (c.dueAt - clock.now()) * timeScale));
+        }
+        timers.set(c.timerId, rec);
+      } else if (c.kind === 'cancelTimer') {
+        const rec = timers.get(c.timerId);
+        if (rec?.handle) clearTimeout(rec.handle);
+        timers.delete(c.timerId);
+      }
+    }
+  };
+
+  while (snapshot.status === ExecutionStatus.RUNNING) {
+    const next = queue.shift();
+    if (next) {
+      const r = await step(compiled, snapshot, next, { now: clock.now(), entropy });
+      for (const e of r.events) {
+        history.push(e);
+        options.onEvent?.(e);
+      }
+      execute(r.commands);
+      continue;
+    }
+    if (inflight > 0 || (timeScale > 0 && timers.size > 0)) {
+      await new Promise<void>((res) => { wake = res; });
+      continue;
+    }
+    if (timers.size > 0) {
+      // Virtual time: nothing else can happen before the earliest timer, so jump to it.
+      let firstId = '';
+      let first = Infinity;
+      for (const [id, t] of timers) if (t.dueAt < first) { first = t.dueAt; firstId = id; }
+      timers.delete(firstId);
+      clock.advanceTo(first);
+      queue.push({ kind: 'timerFired', timerId: firstId });
+      continue;
+    }
+    // Nothing can move the execution any more (e.g. a task token nobody will return).
+    throw new Error('Execution is stuck: it waits for a task result that no handler will deliver');
+  }
+  for (const t of timers.values()) if (t.handle) clearTimeout(t.handle);
+  options.signal?.removeEventListener('abort', onAbort);
+  const o = snapshot.outcome ?? { status: snapshot.status };
+  return {
+    status: o.status,
+    ...(o.output !== undefined ? { output: o.output } : {}),
+    ...(o.error !== undefined ? { error: o.error } : {}),
+    ...(o.cause !== undefined ? { cause: o.cause } : {}),
+    history: history.map((e) => ({ ...e, timestamp: new Date(e.timestamp) })),
+    executionArn,
+  };
+}
+
+function missingHandler(resource: string): TaskFailure {
+  const m = /^arn:[^:]+:lambda:[^:]+:[^:]+:function:([^:]+)/.exec(resource);
+  if (m) {
+    return new TaskFailure('Lambda.ResourceNotFoundException',
+      `Function not found: ${resource.split(':').length > 7 ? resource : resource + ':$LATEST'} (Service: AWSLambda; Status Code: 404; Error Code: ResourceNotFoundException; Request ID: 00000000-0000-0000-0000-000000000000; Proxy: null)`);
+  }
+  return new TaskFailure('States.TaskFailed', `No task handler is registered for the resource '${resource}'`);
+}
+
+function toFailure(e: unknown): { error: string; cause?: string } {
+  if (e instanceof TaskFailure) return { error: e.error, ...(e.errorCause !== undefined ? { cause: e.errorCause } : {}) };
+  if (e instanceof Error) return { error: e.name || 'Error', cause: e.message };
+  return { error: 'Error', cause: String(e) };
+}
