@@ -222,7 +222,8 @@ function compileState(name: string, raw: JsonObject, parentQl: QueryLanguage, li
 function compileField(raw: JsonObject, field: string, ql: QueryLanguage): FieldEval | undefined {
   if (field in raw) {
     const v = raw[field] as JsonValue;
-    if (ql === QueryLanguage.JSONata && typeof v === 'string' && isJsonataExpression(v)) {
+    if (ql === QueryLanguage.JSONata && ((typeof v === 'string' && isJsonataExpression(v)) || (v !== null && typeof v === 'object'))) {
+      // An expression, or an array/object literal that may hold expressions at any depth.
       const t = compileJsonataTemplate(v, field);
       return { kind: 'jsonata', eval: t };
     }

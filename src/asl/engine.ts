@@ -3,7 +3,7 @@
 // task, start a timer, ...) the runner must carry out. The snapshot is plain JSON data, so a runner can
 // persist it after every step and resume after a crash. No I/O, no host clock, no host randomness.
 import { cloneJson, isJsonObject, toJsonText, utf8Length, type JsonObject, type JsonValue } from './json.js';
-import { StatesError, StatesErrorName, type ErrorValue } from './errors.js';
+import { ExpressionError, StatesError, StatesErrorName, type ErrorValue } from './errors.js';
 import { errorMatches, type CompiledMachine, type CompiledState, type StateList } from './compile.js';
 import { TRUNCATED_FALSE, type HistoryEvent } from './history.js';
 import type { Scope } from './scope.js';
@@ -57,6 +57,8 @@ interface Thread {
   stage: Stage;
   input: JsonValue;
   entered: number;
+  /** previousEventId of the StateEntered event: EvaluationFailed points there too (recorded AWS behaviour) */
+  enteredPrev?: number;
   enteredAt: number;
   last: number;
   started: boolean;
@@ -392,6 +394,7 @@ class Step {
       }
       t.retries = [];
       t.enteredAt = this.env.now;
+      t.enteredPrev = t.last;
       t.entered = this.emitT(t, `${st.type}StateEntered`, t.last, {
         stateEnteredEventDetails: { name: st.name, input: toJsonText(t.input), inputDetails: TRUNCATED_FALSE },
       });
@@ -427,9 +430,12 @@ class Step {
       const cause = prefixed ? `An error occurred while executing the state '${st.name}' (entered at the event id #${t.entered}). ${e.cause ?? ''}` : e.cause;
       const err: ErrorValue = { error: e.error, ...(cause !== undefined ? { cause } : {}) };
       if (e.error === StatesErrorName.QueryEvaluationError) {
-        t.last = this.emitT(t, 'EvaluationFailed', t.last, {
-          evaluationFailedEventDetails: { error: err.error, cause: err.cause, location: locationOf(e.cause ?? ''), state: st.name },
-        });
+        const details: Record<string, unknown> = { error: err.error, cause: err.cause, state: st.name };
+        if (e.location !== undefined) details.location = e.location;
+        // Recorded AWS histories: EvaluationFailed points at the state's predecessor, except when a Wait's
+        // evaluated Timestamp fails its format check, which points at WaitStateEntered.
+        const afterEntered = st.type === 'Wait' && !(e instanceof ExpressionError);
+        t.last = this.emitT(t, 'EvaluationFailed', afterEntered ? t.last : t.enteredPrev ?? t.last, { evaluationFailedEventDetails: details });
       }
       await this.handleError(t, st, err);
     }
@@ -507,7 +513,7 @@ class Step {
       const v = await tsField.eval(sc);
       const inst = typeof v === 'string' ? parseTimestamp(v) : undefined;
       if (!inst) {
-        if (jsonata) throw new StatesError(StatesErrorName.QueryEvaluationError, `The Timestamp field cannot be parsed as an ISO-8601 extended offset date-time format string: ${typeof v === 'string' ? v : JSON.stringify(v)}`);
+        if (jsonata) throw new StatesError(StatesErrorName.QueryEvaluationError, `The Timestamp field cannot be parsed as an ISO-8601 extended offset date-time format string: ${typeof v === 'string' ? v : JSON.stringify(v)}`, 'Timestamp');
         throw new StatesError(StatesErrorName.Runtime, `The TimestampPath parameter does not reference a valid ISO-8601 extended offset date-time format string: ${tsField.path} == ${typeof v === 'string' ? v : JSON.stringify(v)}`);
       }
       dueAt = inst.ms;
@@ -657,6 +663,8 @@ class Step {
     } else {
       const base = jsonata ? t.input : this.effectiveInput(t, st);
       const sc = this.scope(t, st, base);
+      maxConcurrency = await this.intField(st, 'MaxConcurrency', sc, 0);
+      if (jsonata) t.fanStarted = true;
       let items: JsonValue;
       if (jsonata) {
         const f = st.fields.Items;
@@ -665,7 +673,7 @@ class Step {
           if (f && f.kind === 'jsonata') {
             const text = String(st.raw.Items).slice(2, -2).trim();
             throw new StatesError(StatesErrorName.QueryEvaluationError,
-              `The JSONata expression '${text}' specified for the field 'Items' returned an unexpected result type. Expected 'array', but was '${jsonTypeName(items)}' for value: ${JSON.stringify(items)}`);
+              `The JSONata expression '${text}' specified for the field 'Items' returned an unexpected result type. Expected 'array', but was '${jsonTypeName(items)}' for value: ${JSON.stringify(items)}`, 'Items');
           }
           throw new StatesError(StatesErrorName.QueryEvaluationError, `Map state input must be an array but was: ${JSON.stringify(items)}`);
         }
@@ -676,7 +684,6 @@ class Step {
           throw new StatesError(StatesErrorName.Runtime, `Map state input must be an array but was: ${JSON.stringify(items)}`);
         }
       }
-      maxConcurrency = await this.intField(st, 'MaxConcurrency', sc, 0);
       if (!isDistributed(st)) {
         toleratedCount = st.fields.ToleratedFailureCount ? await this.intField(st, 'ToleratedFailureCount', sc, 0) : undefined;
         if (toleratedCount !== undefined && toleratedCount < 0) throw new StatesError(StatesErrorName.Runtime, 'ToleratedFailureCount cannot be negative.');
@@ -1058,11 +1065,6 @@ export function splitResource(resource: string): { resourceType: string; resourc
 
 function stringField(v: JsonValue): string {
   return typeof v === 'string' ? v : JSON.stringify(v);
-}
-
-function locationOf(cause: string): string {
-  const m = /specified for the field '([^']+)'/.exec(cause);
-  return m ? (m[1] as string) : '';
 }
 
 function waitSeconds(v: JsonValue, kind: string, path: string | undefined, jsonata: boolean): number {

@@ -26,11 +26,14 @@ export type StatesErrorName = (typeof StatesErrorName)[keyof typeof StatesErrorN
 export class StatesError extends Error {
   readonly error: string;
   override readonly cause: string | undefined;
-  constructor(error: string, cause?: string) {
+  /** the field that failed, for JSONata EvaluationFailed events (`Output/result`, `Items`, ...) */
+  readonly location: string | undefined;
+  constructor(error: string, cause?: string, location?: string) {
     super(cause === undefined ? error : `${error}: ${cause}`);
     this.name = 'StatesError';
     this.error = error;
     this.cause = cause;
+    this.location = location;
   }
 }
 
@@ -39,3 +42,6 @@ export interface ErrorValue {
   error: string;
   cause?: string;
 }
+
+/** A JSONata expression failed while being evaluated (as opposed to its result failing a check afterwards). */
+export class ExpressionError extends StatesError {}

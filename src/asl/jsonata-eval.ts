@@ -3,7 +3,7 @@
 // (FACTS §2.4) as States.QueryEvaluationError.
 import jsonata from 'jsonata';
 import { isJsonObject, type JsonObject, type JsonValue } from './json.js';
-import { StatesError, StatesErrorName } from './errors.js';
+import { ExpressionError, StatesError, StatesErrorName } from './errors.js';
 import type { Scope } from './scope.js';
 import { entropyBindings, registerAwsFunctions } from './jsonata-functions.js';
 
@@ -76,18 +76,26 @@ export async function evaluateExpression(expr: Expr, text: string, location: str
   } catch (e) {
     if (e instanceof StatesError) throw e;
     const err = e as { code?: string; message?: string };
-    throw new StatesError(StatesErrorName.QueryEvaluationError,
-      `The JSONata expression '${text}' specified for the field '${location}' threw an error during evaluation. ${err.code ? err.code + ': ' : ''}${err.message ?? String(e)}`);
+    throw new ExpressionError(StatesErrorName.QueryEvaluationError,
+      `The JSONata expression '${text}' specified for the field '${location}' threw an error during evaluation. ${err.code ? err.code + ': ' : ''}${err.message ?? String(e)}`, location);
   }
   if (v === undefined) {
-    throw new StatesError(StatesErrorName.QueryEvaluationError,
-      `The JSONata expression '${text}' specified for the field '${location}' returned nothing (undefined).`);
+    throw new ExpressionError(StatesErrorName.QueryEvaluationError,
+      `The JSONata expression '${text}' specified for the field '${location}' returned nothing (undefined).`, location);
   }
-  if (typeof v === 'function') {
+  if (isFunctionValue(v)) {
     throw new StatesError(StatesErrorName.QueryEvaluationError,
-      `The JSONata expression '${text}' specified for the field '${location}' returned an unsupported result type.`);
+      `The JSONata expression '${text}' specified for the field '${location}' returned an unsupported result type.`, location);
   }
   return toPlainJson(v);
+}
+
+/** JSONata functions and lambdas are values in JSONata but have no JSON form. */
+function isFunctionValue(v: unknown): boolean {
+  if (typeof v === 'function') return true;
+  if (v === null || typeof v !== 'object') return false;
+  const o = v as Record<string, unknown>;
+  return o._jsonata_lambda === true || o._jsonata_function === true;
 }
 
 /** jsonata returns arrays with extra properties (sequence flags); flatten them into plain JSON. */
@@ -96,9 +104,9 @@ function toPlainJson(v: unknown): JsonValue {
     if (typeof v === 'number' && !Number.isFinite(v)) return null;
     return v as JsonValue;
   }
-  if (Array.isArray(v)) return v.filter((x) => x !== undefined && typeof x !== 'function').map(toPlainJson);
+  if (Array.isArray(v)) return v.filter((x) => x !== undefined && !isFunctionValue(x)).map(toPlainJson);
   const o: JsonObject = {};
-  for (const [k, x] of Object.entries(v)) if (x !== undefined && typeof x !== 'function') o[k] = toPlainJson(x);
+  for (const [k, x] of Object.entries(v)) if (x !== undefined && !isFunctionValue(x)) o[k] = toPlainJson(x);
   return o;
 }
 
