@@ -2,7 +2,6 @@
 // (Command) and the plain-data snapshot that makes an execution durable. The runner in sfn/ (or
 // the in-process runner of machine.ts) carries commands out and feeds results back in.
 import type { JsonValue } from './json.js';
-import type { HistoryEvent } from './history.js';
 import type { Entropy } from './clock.js';
 
 export const ExecutionStatus = {

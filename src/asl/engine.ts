@@ -140,14 +140,13 @@ class Step {
   private start(): void {
     const s = this.s;
     const inputText = toJsonText(s.input);
-    const started = this.emit('ExecutionStarted', 0, {
+    this.emit('ExecutionStarted', 0, {
       executionStartedEventDetails: { input: inputText, inputDetails: TRUNCATED_FALSE, roleArn: s.info.roleArn },
     });
     const root = this.newThread(-1, 'root', 0, this.m.root, s.input, 0);
     root.started = true;
     // The first state's Entered event points at 0, not at ExecutionStarted (FACTS §3.3).
     root.last = 0;
-    void started;
     if (this.m.timeoutSeconds !== undefined) this.startTimer(ROOT, 'executionTimeout', this.env.now + this.m.timeoutSeconds * 1000);
     if (utf8Length(inputText) > MAX_PAYLOAD_BYTES) {
       this.finish({ status: ExecutionStatus.FAILED, error: StatesErrorName.DataLimitExceeded, cause: 'The input exceeds the maximum number of bytes service limit.' }, 0);
@@ -180,7 +179,7 @@ class Step {
       await this.exitSimple(t, st, this.afterWait(t));
     } else if (rec.purpose === 'retry' && t.stage === 'retry') {
       t.stage = 'enter';
-      await this.execute(t, st, true);
+      await this.execute(t, st);
     } else if ((rec.purpose === 'taskTimeout' || rec.purpose === 'heartbeat') && t.stage === 'task' && t.task) {
       const task = t.task;
       this.commands.push({ kind: 'cancelTask', taskId: task.id });
@@ -337,7 +336,8 @@ class Step {
   // ---------------------------------------------------------------- scopes
 
   private scope(t: Thread, st: CompiledState, input: JsonValue, extra?: { result?: JsonValue; errorOutput?: JsonValue; mapItem?: { index: number; value: JsonValue }; token?: string }): Scope {
-    const self = this;
+    const threads = this.s.threads;
+    const contextObject = (): JsonObject => this.contextObject(t, st, extra?.mapItem, extra?.token);
     let ctx: JsonObject | undefined;
     return {
       input,
@@ -346,18 +346,18 @@ class Step {
       entropy: this.env.entropy,
       stateName: st.name,
       context(): JsonObject {
-        if (!ctx) ctx = self.contextObject(t, st, extra?.mapItem, extra?.token);
+        if (!ctx) ctx = contextObject();
         return ctx;
       },
       lookupVar(name: string): JsonValue | undefined {
-        for (let c: Thread | undefined = t; c; c = self.s.threads[c.parent]) {
+        for (let c: Thread | undefined = t; c; c = threads[c.parent]) {
           if (Object.prototype.hasOwnProperty.call(c.vars, name)) return c.vars[name];
         }
         return undefined;
       },
       visibleVars(): Record<string, JsonValue> {
         const chain: Thread[] = [];
-        for (let c: Thread | undefined = t; c; c = self.s.threads[c.parent]) chain.unshift(c);
+        for (let c: Thread | undefined = t; c; c = threads[c.parent]) chain.unshift(c);
         return Object.assign({}, ...chain.map((c) => c.vars)) as Record<string, JsonValue>;
       },
     };
@@ -399,12 +399,12 @@ class Step {
         stateEnteredEventDetails: { name: st.name, input: toJsonText(t.input), inputDetails: TRUNCATED_FALSE },
       });
       t.last = t.entered;
-      await this.execute(t, st, false);
+      await this.execute(t, st);
     }
   }
 
   /** Runs the state's work (again, on a retry). */
-  private async execute(t: Thread, st: CompiledState, isRetry: boolean): Promise<void> {
+  private async execute(t: Thread, st: CompiledState): Promise<void> {
     await this.guard(t, st, async () => {
       switch (st.type) {
         case 'Pass': return this.runPass(t, st);
@@ -413,8 +413,8 @@ class Step {
         case 'Succeed': return this.runSucceed(t, st);
         case 'Fail': return this.runFail(t, st);
         case 'Task': return this.runTask(t, st);
-        case 'Parallel': return this.runFan(t, st, 'parallel', isRetry);
-        case 'Map': return this.runFan(t, st, 'map', isRetry);
+        case 'Parallel': return this.runFan(t, st, 'parallel');
+        case 'Map': return this.runFan(t, st, 'map');
         default: throw new StatesError(StatesErrorName.Runtime, `Unsupported state type ${st.type}`);
       }
     });
@@ -468,12 +468,7 @@ class Step {
     if (st.result !== undefined) result = cloneJson(st.result);
     const assigned = await this.assign(st.assign, this.scope(t, st, result));
     const combined = st.resultPath ? st.resultPath(t.input, result) : result;
-    this.checkResultPath(st, combined);
     return this.exit(t, st, this.applyOutputPath(t, st, combined), assigned);
-  }
-
-  private checkResultPath(_st: CompiledState, _combined: JsonValue): void {
-    // compileReferencePath throws States.ResultPathMatchFailure itself when the input cannot hold the result.
   }
 
   private async runChoice(t: Thread, st: CompiledState): Promise<void> {
@@ -645,8 +640,7 @@ class Step {
 
   // ---------------------------------------------------------------- Parallel and Map
 
-  private async runFan(t: Thread, st: CompiledState, kind: 'map' | 'parallel', isRetry: boolean): Promise<void> {
-    void isRetry;
+  private async runFan(t: Thread, st: CompiledState, kind: 'map' | 'parallel'): Promise<void> {
     const jsonata = this.jsonata(st);
     let inputs: JsonValue[];
     let maxConcurrency = 0;
@@ -693,7 +687,7 @@ class Step {
         }
       }
       const selector = st.fields.ItemSelector;
-      let prepared: JsonValue[] = items;
+      let prepared: JsonValue[];
       if (selector) {
         prepared = [];
         for (let i = 0; i < items.length; i++) {
@@ -786,6 +780,7 @@ class Step {
     const f = st.fields[name] as NonNullable<CompiledState['fields'][string]>;
     const v = await f.eval(sc);
     if (typeof v === 'number') return v;
+    if (f.kind === 'path' && typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v))) return Number(v);
     if (f.kind === 'path') {
       throw new StatesError(StatesErrorName.Runtime, `The ${name}Path field refers to value "${typeof v === 'string' ? v : JSON.stringify(v)}" which is not a valid float: ${f.path}`);
     }
@@ -864,8 +859,10 @@ class Step {
       await this.handleError(t, st, err);
       return;
     }
-    if (fan.distributed) t.last = this.emitT(t, 'MapRunSucceeded', t.last, {});
-    this.emitT(t, fan.kind === 'map' ? 'MapStateSucceeded' : 'ParallelStateSucceeded', t.last, {});
+    // Recorded since Nov 2024: MapRunSucceeded → MapStateSucceeded chain, while MapStateExited points back at
+    // MapRunStarted (earlier recordings pointed it at MapRunSucceeded).
+    const closing = fan.distributed ? this.emitT(t, 'MapRunSucceeded', t.last, {}) : t.last;
+    this.emitT(t, fan.kind === 'map' ? 'MapStateSucceeded' : 'ParallelStateSucceeded', closing, {});
     await this.guard(t, st, () => this.completeWithResult(t, st, fan.results));
   }
 

@@ -1,6 +1,6 @@
 // Replays one case of the Step Functions corpus through stepgate's engine and returns the result in
 // the shape compare.mjs reads: {id, status, output | error+cause, history}.
-import { loadStateMachine, type TaskHandler } from '../../src/asl/machine.js';
+import { loadStateMachine, type TaskHandler } from '../../src/sfn/machine.js';
 import { SimulatedClock, seededEntropy } from '../../src/asl/clock.js';
 import type { JsonValue } from '../../src/asl/json.js';
 

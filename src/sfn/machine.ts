@@ -1,13 +1,14 @@
 // The library face of the engine (DESIGN "Programmatic API"): loadStateMachine validates and compiles a
 // definition once; machine.run() drives one execution in-process with local task handlers, an
 // injectable clock and entropy, and virtual time (timeScale 0: waits and retries take no real time).
-import { isJsonObject, type JsonObject, type JsonValue } from './json.js';
-import { compileMachine, type CompiledMachine } from './compile.js';
-import { createSnapshot, step } from './engine.js';
-import type { HistoryEvent } from './history.js';
-import type { Clock, Entropy } from './clock.js';
-import { ExecutionStatus, StateMachineType, type Command, type EngineInput, type ExecutionInfo, type InvokeTaskCommand } from './engine-types.js';
-import { formatInvalidDefinition, validateDefinition, type Diagnostic } from './validate.js';
+// It lives in sfn/ because it owns the effects (timers, the host clock) that the pure engine in asl/ may not.
+import { isJsonObject, type JsonObject, type JsonValue } from '../asl/json.js';
+import { compileMachine, type CompiledMachine } from '../asl/compile.js';
+import { createSnapshot, step } from '../asl/engine.js';
+import type { HistoryEvent } from '../asl/history.js';
+import type { Clock, Entropy } from '../asl/clock.js';
+import { ExecutionStatus, StateMachineType, type Command, type EngineInput, type ExecutionInfo, type InvokeTaskCommand } from '../asl/engine-types.js';
+import { formatInvalidDefinition, validateDefinition, type Diagnostic } from '../asl/validate.js';
 
 export interface LoadOptions {
   type?: StateMachineType;
@@ -23,6 +24,8 @@ export interface TaskInvocation {
   resource: string;
   stateName: string;
   taskToken?: string;
+  /** waits this many seconds of execution time (virtual under timeScale 0): lets a mock take time */
+  sleep(seconds: number): Promise<void>;
 }
 
 export type TaskHandler = (payload: JsonValue, invocation: TaskInvocation) => Promise<unknown> | unknown;
@@ -59,8 +62,17 @@ export interface ExecutionResult {
   error?: string;
   cause?: string;
   /** AWS-shaped events as GetExecutionHistory returns them (timestamps as Date, like the SDK) */
-  history: (Omit<HistoryEvent, 'timestamp'> & { timestamp: Date })[];
+  history: RunHistoryEvent[];
   executionArn: string;
+}
+
+/** A history event with its timestamp as a Date, the way the AWS SDK returns it. */
+export interface RunHistoryEvent {
+  timestamp: Date;
+  type: string;
+  id: number;
+  previousEventId: number;
+  [details: string]: unknown;
 }
 
 /** Thrown by loadStateMachine for an invalid definition; carries AWS's diagnostics. */
@@ -132,6 +144,8 @@ async function runExecution(compiled: CompiledMachine, base: Info, rawInput: unk
   const history: HistoryEvent[] = [];
   const queue: EngineInput[] = [{ kind: 'start' }];
   const timers = new Map<string, { dueAt: number; handle?: ReturnType<typeof setTimeout> }>();
+  /** handlers sleeping in virtual time: they do not count as busy */
+  const sleepers: { dueAt: number; wakeUp: () => void }[] = [];
   const cancelled = new Set<string>();
   let inflight = 0;
   let wake: (() => void) | undefined;
@@ -140,6 +154,17 @@ async function runExecution(compiled: CompiledMachine, base: Info, rawInput: unk
   if (options.signal?.aborted) queue.push({ kind: 'stop' });
   else options.signal?.addEventListener('abort', onAbort, { once: true });
 
+  const sleep = (seconds: number): Promise<void> => new Promise<void>((res) => {
+    const dueAt = clock.now() + seconds * 1000;
+    if (timeScale > 0) {
+      setTimeout(() => { clock.advanceTo(dueAt); res(); }, seconds * 1000 * timeScale);
+      return;
+    }
+    inflight--;
+    sleepers.push({ dueAt, wakeUp: () => { inflight++; res(); } });
+    poke();
+  });
+
   const invoke = (cmd: InvokeTaskCommand): void => {
     const handler = options.tasks?.[cmd.resource] ?? options.resolveTask?.(cmd);
     inflight++;
@@ -147,7 +172,7 @@ async function runExecution(compiled: CompiledMachine, base: Info, rawInput: unk
       let msg: EngineInput;
       try {
         if (!handler) throw missingHandler(cmd.resource);
-        const out = await handler(cmd.parameters, { resource: cmd.resource, stateName: cmd.stateName, ...(cmd.taskToken ? { taskToken: cmd.taskToken } : {}) });
+        const out = await handler(cmd.parameters, { resource: cmd.resource, stateName: cmd.stateName, sleep, ...(cmd.taskToken ? { taskToken: cmd.taskToken } : {}) });
         msg = { kind: 'taskSucceeded', taskId: cmd.taskId, output: (out === undefined ? null : JSON.parse(JSON.stringify(out))) as JsonValue };
       } catch (e) {
         const f = toFailure(e);
@@ -197,11 +222,20 @@ async function runExecution(compiled: CompiledMachine, base: Info, rawInput: unk
       await new Promise<void>((res) => { wake = res; });
       continue;
     }
-    if (timers.size > 0) {
-      // Virtual time: nothing else can happen before the earliest timer, so jump to it.
+    if (timers.size > 0 || sleepers.length > 0) {
+      // Virtual time: nothing else can happen before the earliest timer or sleeping handler, so jump to it.
       let firstId = '';
       let first = Infinity;
       for (const [id, t] of timers) if (t.dueAt < first) { first = t.dueAt; firstId = id; }
+      const sleeperIndex = sleepers.reduce((best, x, i) => (x.dueAt < (sleepers[best]?.dueAt ?? Infinity) ? i : best), -1);
+      const sleeper = sleepers[sleeperIndex];
+      if (sleeper && sleeper.dueAt < first) {
+        sleepers.splice(sleeperIndex, 1);
+        clock.advanceTo(sleeper.dueAt);
+        sleeper.wakeUp();
+        await new Promise<void>((res) => setImmediate(res));
+        continue;
+      }
       timers.delete(firstId);
       clock.advanceTo(first);
       queue.push({ kind: 'timerFired', timerId: firstId });

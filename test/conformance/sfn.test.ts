@@ -1,0 +1,51 @@
+// Replays the AWS-recorded Step Functions corpus (engine-only cases) and compares outcome and full
+// history with the corpus's own compare.mjs. Cases that do not pass yet are listed, with a reason, in
+// sfn-known-failures.json; a listed case that starts passing fails this test so the list stays true.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { conformanceDir, importFrom, readJsonl } from './corpus.js';
+import { runCase, type SfnCase } from './sfn-harness.js';
+
+interface Compare {
+  compareOutcome(e: unknown, a: unknown, o: unknown): { ok: boolean; diffs: string[] };
+  compareHistory(e: unknown, a: unknown, o: unknown): { ok: boolean; diffs: string[] };
+  skipKeys(c: unknown): string[];
+}
+type Known = Record<string, { part: 'outcome' | 'history'; reason: string }>;
+
+const known = JSON.parse(readFileSync(new URL('./sfn-known-failures.json', import.meta.url), 'utf8')) as Known;
+const dir = conformanceDir();
+
+test('Step Functions conformance corpus (engine-only cases)', { skip: dir ? false : 'corpus not found (set STEPGATE_CONFORMANCE_DIR)' }, async (t) => {
+  const root = dir as string;
+  const cmp = await importFrom<Compare>(join(root, 'sfn', 'compare.mjs'));
+  const all = readJsonl<SfnCase>(join(root, 'sfn', 'dev.jsonl'));
+  const cases = all.filter((c) => c.needs.length === 0);
+  let outcomeOk = 0;
+  let historyOk = 0;
+  for (const c of cases) {
+    const opts = { tokens: c.tokens ?? [], ignoreKeys: cmp.skipKeys(c), parallelNormalised: c.tags.includes('parallel_normalised') };
+    const r = await runCase(c);
+    const o = cmp.compareOutcome(c.expected, r, opts);
+    const h = cmp.compareHistory(c.history, r.history, opts);
+    if (o.ok) outcomeOk++;
+    if (o.ok && h.ok) historyOk++;
+    const k = known[c.id];
+    await t.test(c.id, k ? { skip: `known ${k.part} difference: ${k.reason}` } : {}, () => {
+      assert.ok(o.ok, `outcome differs from AWS:\n  ${o.diffs.slice(0, 8).join('\n  ')}`);
+      assert.ok(h.ok, `history differs from AWS:\n  ${h.diffs.slice(0, 8).join('\n  ')}`);
+    });
+    if (k) {
+      const fixed = k.part === 'outcome' ? o.ok : o.ok && h.ok;
+      assert.ok(!fixed, `${c.id} now matches AWS: remove it from sfn-known-failures.json`);
+    }
+  }
+  const byNeed = new Map<string, number>();
+  for (const c of all) if (c.needs.length > 0) for (const n of c.needs) byNeed.set(n, (byNeed.get(n) ?? 0) + 1);
+  t.diagnostic(`engine-only cases: ${cases.length}; outcome ${outcomeOk}/${cases.length} (${((100 * outcomeOk) / cases.length).toFixed(1)} %), full history ${historyOk}/${cases.length} (${((100 * historyOk) / cases.length).toFixed(1)} %)`);
+  t.diagnostic(`not replayed here (need AWS service emulation, issue 8): ${all.length - cases.length} cases — ${[...byNeed].map(([n, k]) => `${n} ${k}`).join(', ')}`);
+  assert.ok(outcomeOk / cases.length >= 0.98, 'outcome pass rate below 98 %');
+  assert.ok(historyOk / cases.length >= 0.90, 'history pass rate below 90 %');
+});
