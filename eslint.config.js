@@ -42,7 +42,7 @@ const layerBlocks = Object.entries(LAYERS).map(([layer, allowed]) => ({
 }));
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', '.stepgate/**', 'coverage/**'] },
+  { ignores: ['.bench-dist/**', 'dist/**', 'node_modules/**', '.stepgate/**', 'coverage/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

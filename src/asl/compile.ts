@@ -302,8 +302,16 @@ export function compileRootedPath(text: string): PathEval {
   return (sc) => p.read(sc.input) as JsonValue;
 }
 
+const resolvedPaths = new Map<string, PathEval>();
+
+/** Resolves a path argument of an intrinsic call; each distinct path text is compiled once. */
 export function resolvePath(text: string, sc: Scope): JsonValue {
-  return compileValuePath(text, text)(sc);
+  let f = resolvedPaths.get(text);
+  if (!f) {
+    f = compileValuePath(text, text);
+    resolvedPaths.set(text, f);
+  }
+  return f(sc);
 }
 
 function compileResultPath(raw: JsonObject): ResultPathFn | undefined {

@@ -76,6 +76,8 @@ export type Command =
 export interface StepEnv {
   now: number;
   entropy: Entropy;
+  /** record payloads as JsonPayload (text made on demand) instead of JSON text */
+  lazyPayloads?: boolean;
 }
 
 export interface Outcome {

@@ -5,7 +5,7 @@
 import { cloneJson, isJsonObject, toJsonText, utf8Length, type JsonObject, type JsonValue } from './json.js';
 import { ExpressionError, StatesError, StatesErrorName, type ErrorValue } from './errors.js';
 import { errorMatches, type CompiledMachine, type CompiledState, type StateList } from './compile.js';
-import { TRUNCATED_FALSE, type HistoryEvent } from './history.js';
+import { JsonPayload, TRUNCATED_FALSE, type HistoryEvent } from './history.js';
 import type { Scope } from './scope.js';
 import { isoMillis, parseTimestamp } from './timestamp.js';
 import { jsonTypeName } from './jsonata-eval.js';
@@ -70,6 +70,10 @@ interface Thread {
   silent?: boolean;
   /** the Map/Parallel state has emitted its Started event (errors before it emit no …StateFailed) */
   fanStarted?: boolean;
+  /** JSON text of `input` when already known (the previous state's output) */
+  inputText?: string;
+  /** JSON text of the current state's raw input, as recorded in its StateEntered event */
+  enteredText?: string;
   /** a Wait state's output and assignments, computed at entry and applied when the timer fires */
   pending?: { output: JsonValue; assigned: Record<string, JsonValue> | null };
 }
@@ -140,15 +144,13 @@ class Step {
   private start(): void {
     const s = this.s;
     const inputText = toJsonText(s.input);
-    this.emit('ExecutionStarted', 0, {
-      executionStartedEventDetails: { input: inputText, inputDetails: TRUNCATED_FALSE, roleArn: s.info.roleArn },
-    });
+    this.emit('ExecutionStarted', 0, 'executionStartedEventDetails', { input: inputText, inputDetails: TRUNCATED_FALSE, roleArn: s.info.roleArn });
     const root = this.newThread(-1, 'root', 0, this.m.root, s.input, 0);
     root.started = true;
     // The first state's Entered event points at 0, not at ExecutionStarted (FACTS §3.3).
     root.last = 0;
     if (this.m.timeoutSeconds !== undefined) this.startTimer(ROOT, 'executionTimeout', this.env.now + this.m.timeoutSeconds * 1000);
-    if (utf8Length(inputText) > MAX_PAYLOAD_BYTES) {
+    if (overPayloadLimit(inputText)) {
       this.finish({ status: ExecutionStatus.FAILED, error: StatesErrorName.DataLimitExceeded, cause: 'The input exceeds the maximum number of bytes service limit.' }, 0);
       return;
     }
@@ -188,7 +190,7 @@ class Step {
       const type = task.kind === 'lambda' ? 'LambdaFunctionTimedOut' : task.kind === 'activity' ? 'ActivityTimedOut' : 'TaskTimedOut';
       const details: Record<string, unknown> = task.kind === 'task' ? { resourceType: task.resourceType, resource: task.resource } : {};
       details.error = StatesErrorName.Timeout;
-      t.last = this.emitT(t, type, t.last, { [detailsName(type)]: details });
+      t.last = this.emitT(t, type, t.last, detailsName(type), details);
       t.task = undefined;
       await this.handleError(t, st, { error: StatesErrorName.Timeout });
     }
@@ -205,16 +207,14 @@ class Step {
     if (!t || !t.task || t.task.started) return;
     t.task.started = true;
     if (t.task.kind === 'activity') {
-      t.last = this.emitT(t, 'ActivityStarted', t.last, { activityStartedEventDetails: workerName === undefined ? {} : { workerName } });
+      t.last = this.emitT(t, 'ActivityStarted', t.last, 'activityStartedEventDetails', workerName === undefined ? {} : { workerName });
     }
   }
 
   private taskSubmitted(taskId: string, output: JsonValue): void {
     const t = this.threadOfTask(taskId);
     if (!t || !t.task) return;
-    t.last = this.emitT(t, 'TaskSubmitted', t.last, {
-      taskSubmittedEventDetails: { resourceType: t.task.resourceType, resource: t.task.resource, output: toJsonText(output), outputDetails: TRUNCATED_FALSE },
-    });
+    t.last = this.emitT(t, 'TaskSubmitted', t.last, 'taskSubmittedEventDetails', { resourceType: t.task.resourceType, resource: t.task.resource, output: this.payload(output), outputDetails: TRUNCATED_FALSE });
   }
 
   private taskHeartbeat(taskId: string): void {
@@ -235,18 +235,19 @@ class Step {
     delete this.s.tasks[taskId];
     t.task = undefined;
     const st = this.stateOf(t);
-    const text = toJsonText(output);
-    if (utf8Length(text) > MAX_PAYLOAD_BYTES) {
+    const text = this.payload(output);
+    if (this.overLimit(output, text)) {
       const name = task.kind === 'lambda' ? st.raw.Resource : task.resourceType;
       const err = { error: StatesErrorName.DataLimitExceeded, cause: `The state/task '${String(name)}' returned a result with a size exceeding the maximum number of bytes service limit.` };
       this.emitTaskFailed(t, task, err);
       await this.handleError(t, st, err);
       return;
     }
-    if (task.kind === 'lambda') t.last = this.emitT(t, 'LambdaFunctionSucceeded', t.last, { lambdaFunctionSucceededEventDetails: { output: text, outputDetails: TRUNCATED_FALSE } });
-    else if (task.kind === 'activity') t.last = this.emitT(t, 'ActivitySucceeded', t.last, { activitySucceededEventDetails: { output: text, outputDetails: TRUNCATED_FALSE } });
-    else t.last = this.emitT(t, 'TaskSucceeded', t.last, { taskSucceededEventDetails: { resourceType: task.resourceType, resource: task.resource, output: text, outputDetails: TRUNCATED_FALSE } });
-    await this.guard(t, st, () => this.completeWithResult(t, st, output));
+    if (task.kind === 'lambda') t.last = this.emitT(t, 'LambdaFunctionSucceeded', t.last, 'lambdaFunctionSucceededEventDetails', { output: text, outputDetails: TRUNCATED_FALSE });
+    else if (task.kind === 'activity') t.last = this.emitT(t, 'ActivitySucceeded', t.last, 'activitySucceededEventDetails', { output: text, outputDetails: TRUNCATED_FALSE });
+    else t.last = this.emitT(t, 'TaskSucceeded', t.last, 'taskSucceededEventDetails', { resourceType: task.resourceType, resource: task.resource, output: text, outputDetails: TRUNCATED_FALSE });
+    const g = this.guard(t, st, () => this.completeWithResult(t, st, output));
+    if (g) await g;
   }
 
   private async taskFailed(taskId: string, err: ErrorValue): Promise<void> {
@@ -265,7 +266,7 @@ class Step {
     if (err.error !== undefined) details.error = err.error;
     if (err.cause !== undefined) details.cause = err.cause;
     const type = task.kind === 'lambda' ? 'LambdaFunctionFailed' : task.kind === 'activity' ? 'ActivityFailed' : 'TaskFailed';
-    t.last = this.emitT(t, type, t.last, { [detailsName(type)]: details });
+    t.last = this.emitT(t, type, t.last, detailsName(type), details);
   }
 
   private clearTaskTimers(task: TaskRef): void {
@@ -290,7 +291,7 @@ class Step {
         const parent = s.threads[t.parent];
         if (parent) t.last = parent.last;
         if (t.kind === 'iteration' && parent) {
-          t.last = this.emitT(t, 'MapIterationStarted', t.last, { mapIterationStartedEventDetails: { index: t.index, name: parent.state } });
+          t.last = this.emitT(t, 'MapIterationStarted', t.last, 'mapIterationStartedEventDetails', { index: t.index, name: parent.state });
         }
       }
       if (t.stage === 'enter') await this.enter(t);
@@ -315,15 +316,28 @@ class Step {
     return st;
   }
 
-  private emit(type: string, previousEventId: number, details: Record<string, unknown>): number {
+  private emit(type: string, previousEventId: number, detailsKey?: string, details?: unknown): number {
     const id = this.s.nextEventId++;
-    this.events.push({ timestamp: this.env.now, type, id, previousEventId, ...details });
+    const e: HistoryEvent = { timestamp: this.env.now, type, id, previousEventId };
+    if (detailsKey !== undefined) e[detailsKey] = details;
+    this.events.push(e);
     return id;
   }
 
+  /** A payload field: JSON text, or a lazy JsonPayload when the runner asked for them. */
+  private payload(v: JsonValue): string | JsonPayload {
+    return this.env.lazyPayloads ? new JsonPayload(v) : toJsonText(v);
+  }
+
+  /** The 256 KiB check, from the text when there is one, otherwise from a cheap size bound. */
+  private overLimit(v: JsonValue, text: string | JsonPayload | undefined): boolean {
+    if (typeof text === 'string') return overPayloadLimit(text);
+    return jsonSizeBound(v, MAX_PAYLOAD_BYTES) < 0 && overPayloadLimit(toJsonText(v));
+  }
+
   /** Thread-scoped event: threads of a distributed Map run as child executions and record nothing here. */
-  private emitT(t: Thread, type: string, previousEventId: number, details: Record<string, unknown>): number {
-    return t.silent ? previousEventId : this.emit(type, previousEventId, details);
+  private emitT(t: Thread, type: string, previousEventId: number, detailsKey?: string, details?: unknown): number {
+    return t.silent ? previousEventId : this.emit(type, previousEventId, detailsKey, details);
   }
 
   private startTimer(thread: number, purpose: TimerRec['purpose'], dueAt: number): string {
@@ -335,35 +349,29 @@ class Step {
 
   // ---------------------------------------------------------------- scopes
 
-  private scope(t: Thread, st: CompiledState, input: JsonValue, extra?: { result?: JsonValue; errorOutput?: JsonValue; mapItem?: { index: number; value: JsonValue }; token?: string }): Scope {
-    const threads = this.s.threads;
-    const contextObject = (): JsonObject => this.contextObject(t, st, extra?.mapItem, extra?.token);
-    let ctx: JsonObject | undefined;
-    return {
-      input,
-      ...(extra?.result !== undefined ? { result: extra.result } : {}),
-      ...(extra?.errorOutput !== undefined ? { errorOutput: extra.errorOutput } : {}),
-      entropy: this.env.entropy,
-      stateName: st.name,
-      context(): JsonObject {
-        if (!ctx) ctx = contextObject();
-        return ctx;
-      },
-      lookupVar(name: string): JsonValue | undefined {
-        for (let c: Thread | undefined = t; c; c = threads[c.parent]) {
-          if (Object.prototype.hasOwnProperty.call(c.vars, name)) return c.vars[name];
-        }
-        return undefined;
-      },
-      visibleVars(): Record<string, JsonValue> {
-        const chain: Thread[] = [];
-        for (let c: Thread | undefined = t; c; c = threads[c.parent]) chain.unshift(c);
-        return Object.assign({}, ...chain.map((c) => c.vars)) as Record<string, JsonValue>;
-      },
-    };
+  private scope(t: Thread, st: CompiledState, input: JsonValue, extra?: ScopeExtra): Scope {
+    return new StateScope(this, t, st, input, extra);
   }
 
-  private contextObject(t: Thread, st: CompiledState, mapItem?: { index: number; value: JsonValue }, token?: string): JsonObject {
+  /** Variable lookup through the thread's scope chain (Parallel branches / Map iterations read outer scopes). */
+  lookupVar(t: Thread, name: string): JsonValue | undefined {
+    for (let c: Thread | undefined = t; c; c = this.s.threads[c.parent]) {
+      if (Object.prototype.hasOwnProperty.call(c.vars, name)) return c.vars[name];
+    }
+    return undefined;
+  }
+
+  visibleVars(t: Thread): Record<string, JsonValue> {
+    const chain: Thread[] = [];
+    for (let c: Thread | undefined = t; c; c = this.s.threads[c.parent]) chain.unshift(c);
+    return Object.assign({}, ...chain.map((c) => c.vars)) as Record<string, JsonValue>;
+  }
+
+  get entropy(): StepEnv['entropy'] {
+    return this.env.entropy;
+  }
+
+  contextObject(t: Thread, st: CompiledState, mapItem?: { index: number; value: JsonValue }, token?: string): JsonObject {
     const info = this.s.info;
     const execution: JsonObject = {
       Id: info.executionArn, Input: this.s.input, StartTime: isoMillis(info.startTime), Name: info.name, RoleArn: info.roleArn,
@@ -395,17 +403,20 @@ class Step {
       t.retries = [];
       t.enteredAt = this.env.now;
       t.enteredPrev = t.last;
-      t.entered = this.emitT(t, `${st.type}StateEntered`, t.last, {
-        stateEnteredEventDetails: { name: st.name, input: toJsonText(t.input), inputDetails: TRUNCATED_FALSE },
-      });
+      // The previous state's output text is this state's input text: serialise each payload once.
+      const inputText = t.inputText ?? (this.env.lazyPayloads ? undefined : toJsonText(t.input));
+      t.inputText = undefined;
+      t.enteredText = inputText;
+      t.entered = this.emitT(t, `${st.type}StateEntered`, t.last, 'stateEnteredEventDetails', { name: st.name, input: inputText ?? new JsonPayload(t.input), inputDetails: TRUNCATED_FALSE });
       t.last = t.entered;
-      await this.execute(t, st);
+      const r = this.execute(t, st);
+      if (r) await r;
     }
   }
 
-  /** Runs the state's work (again, on a retry). */
-  private async execute(t: Thread, st: CompiledState): Promise<void> {
-    await this.guard(t, st, async () => {
+  /** Runs the state's work (again, on a retry). Synchronous for JSONPath states (the hot path). */
+  private execute(t: Thread, st: CompiledState): void | Promise<void> {
+    return this.guard(t, st, () => {
       switch (st.type) {
         case 'Pass': return this.runPass(t, st);
         case 'Choice': return this.runChoice(t, st);
@@ -421,24 +432,30 @@ class Step {
   }
 
   /** Evaluation errors inside a state become that state's error, with AWS's cause prefix. */
-  private async guard(t: Thread, st: CompiledState, body: () => Promise<void> | void): Promise<void> {
+  private guard(t: Thread, st: CompiledState, body: () => Promise<void> | void): void | Promise<void> {
+    let r: void | Promise<void>;
     try {
-      await body();
+      r = body();
     } catch (e) {
-      if (!(e instanceof StatesError)) throw e;
-      const prefixed = e.error === StatesErrorName.Runtime || e.error === StatesErrorName.QueryEvaluationError || e.error === StatesErrorName.IntrinsicFailure || e.error === StatesErrorName.ResultPathMatchFailure;
-      const cause = prefixed ? `An error occurred while executing the state '${st.name}' (entered at the event id #${t.entered}). ${e.cause ?? ''}` : e.cause;
-      const err: ErrorValue = { error: e.error, ...(cause !== undefined ? { cause } : {}) };
-      if (e.error === StatesErrorName.QueryEvaluationError) {
-        const details: Record<string, unknown> = { error: err.error, cause: err.cause, state: st.name };
-        if (e.location !== undefined) details.location = e.location;
-        // Recorded AWS histories: EvaluationFailed points at the state's predecessor, except when a Wait's
-        // evaluated Timestamp fails its format check, which points at WaitStateEntered.
-        const afterEntered = st.type === 'Wait' && !(e instanceof ExpressionError);
-        t.last = this.emitT(t, 'EvaluationFailed', afterEntered ? t.last : t.enteredPrev ?? t.last, { evaluationFailedEventDetails: details });
-      }
-      await this.handleError(t, st, err);
+      return this.stateError(t, st, e);
     }
+    if (r) return r.then(undefined, (e: unknown) => this.stateError(t, st, e));
+  }
+
+  private async stateError(t: Thread, st: CompiledState, e: unknown): Promise<void> {
+    if (!(e instanceof StatesError)) throw e;
+    const prefixed = e.error === StatesErrorName.Runtime || e.error === StatesErrorName.QueryEvaluationError || e.error === StatesErrorName.IntrinsicFailure || e.error === StatesErrorName.ResultPathMatchFailure;
+    const cause = prefixed ? `An error occurred while executing the state '${st.name}' (entered at the event id #${t.entered}). ${e.cause ?? ''}` : e.cause;
+    const err: ErrorValue = { error: e.error, ...(cause !== undefined ? { cause } : {}) };
+    if (e.error === StatesErrorName.QueryEvaluationError) {
+      const details: Record<string, unknown> = { error: err.error, cause: err.cause, state: st.name };
+      if (e.location !== undefined) details.location = e.location;
+      // Recorded AWS histories: EvaluationFailed points at the state's predecessor, except when a Wait's
+      // evaluated Timestamp fails its format check, which points at WaitStateEntered.
+      const afterEntered = st.type === 'Wait' && !(e instanceof ExpressionError);
+      t.last = this.emitT(t, 'EvaluationFailed', afterEntered ? t.last : t.enteredPrev ?? t.last, 'evaluationFailedEventDetails', details);
+    }
+    await this.handleError(t, st, err);
   }
 
   private jsonata(st: CompiledState): boolean {
@@ -457,42 +474,56 @@ class Step {
     return st.outputPath(this.scope(t, st, value));
   }
 
-  private async runPass(t: Thread, st: CompiledState): Promise<void> {
-    if (this.jsonata(st)) {
-      const sc = this.scope(t, st, t.input);
-      const [assigned, output] = await Promise.all([this.assign(st.assign, sc), st.output ? st.output(sc) : t.input]);
-      return this.exit(t, st, output, assigned);
-    }
+  private runPass(t: Thread, st: CompiledState): void | Promise<void> {
+    if (this.jsonata(st)) return this.runPassJsonata(t, st);
     const effective = this.effectiveInput(t, st);
     let result: JsonValue = st.parameters ? st.parameters(this.scope(t, st, effective)) : effective;
     if (st.result !== undefined) result = cloneJson(st.result);
-    const assigned = await this.assign(st.assign, this.scope(t, st, result));
+    const assigned = st.assign ? this.assignSync(st.assign, this.scope(t, st, result)) : undefined;
     const combined = st.resultPath ? st.resultPath(t.input, result) : result;
-    return this.exit(t, st, this.applyOutputPath(t, st, combined), assigned);
+    this.exit(t, st, this.applyOutputPath(t, st, combined), assigned);
   }
 
-  private async runChoice(t: Thread, st: CompiledState): Promise<void> {
-    const jsonata = this.jsonata(st);
-    const input = jsonata ? t.input : this.effectiveInput(t, st);
+  private async runPassJsonata(t: Thread, st: CompiledState): Promise<void> {
+    const sc = this.scope(t, st, t.input);
+    const [assigned, output] = await Promise.all([this.assign(st.assign, sc), st.output ? st.output(sc) : t.input]);
+    this.exit(t, st, output, assigned);
+  }
+
+  private runChoice(t: Thread, st: CompiledState): void | Promise<void> {
+    if (this.jsonata(st)) return this.runChoiceJsonata(t, st);
+    const input = this.effectiveInput(t, st);
+    const sc = this.scope(t, st, input);
+    for (const c of st.choices) {
+      if (c.rule(sc) === true) {
+        const stateAssign = st.assign ? this.assignSync(st.assign, sc) : undefined;
+        const ruleAssign = c.assign ? this.assignSync(c.assign, sc) : undefined;
+        const assigned = stateAssign || ruleAssign ? { ...stateAssign, ...ruleAssign } : undefined;
+        return this.exit(t, st, this.applyOutputPath(t, st, input), assigned, c.next);
+      }
+    }
+    if (st.defaultNext === undefined) throw new StatesError(StatesErrorName.NoChoiceMatched, 'No Matches!');
+    const assigned = st.assign ? this.assignSync(st.assign, sc) : undefined;
+    return this.exit(t, st, this.applyOutputPath(t, st, input), assigned, st.defaultNext);
+  }
+
+  private async runChoiceJsonata(t: Thread, st: CompiledState): Promise<void> {
+    const input = t.input;
     const sc = this.scope(t, st, input);
     for (const c of st.choices) {
       if (await c.rule(sc)) {
         const stateAssign = await this.assign(st.assign, sc);
         const ruleAssign = await this.assign(c.assign, sc);
         const assigned = stateAssign || ruleAssign ? { ...stateAssign, ...ruleAssign } : undefined;
-        const output = jsonata ? (c.output ? await c.output(sc) : st.output ? await st.output(sc) : input) : this.applyOutputPath(t, st, input);
+        const output = c.output ? await c.output(sc) : st.output ? await st.output(sc) : input;
         return this.exit(t, st, output, assigned, c.next);
       }
     }
-    if (st.defaultNext === undefined) {
-      throw new StatesError(StatesErrorName.NoChoiceMatched, `No Matches!`);
-    }
+    if (st.defaultNext === undefined) throw new StatesError(StatesErrorName.NoChoiceMatched, 'No Matches!');
     const assigned = await this.assign(st.assign, sc);
-    const output = jsonata ? (st.output ? await st.output(sc) : input) : this.applyOutputPath(t, st, input);
+    const output = st.output ? await st.output(sc) : input;
     return this.exit(t, st, output, assigned, st.defaultNext);
   }
-
-  private waitOutput: Map<number, { output: JsonValue; assigned: Record<string, JsonValue> | undefined }> = new Map();
 
   private async runWait(t: Thread, st: CompiledState): Promise<void> {
     const jsonata = this.jsonata(st);
@@ -531,14 +562,15 @@ class Step {
 
   private async exitSimple(t: Thread, st: CompiledState, r: { output: JsonValue; assigned: Record<string, JsonValue> | undefined }): Promise<void> {
     t.stage = 'enter';
-    await this.guard(t, st, () => this.exit(t, st, r.output, r.assigned));
+    const g = this.guard(t, st, () => this.exit(t, st, r.output, r.assigned));
+    if (g) await g;
     if (t.stage === 'enter') await this.enter(t);
   }
 
-  private async runSucceed(t: Thread, st: CompiledState): Promise<void> {
+  private runSucceed(t: Thread, st: CompiledState): void | Promise<void> {
     if (this.jsonata(st)) {
       const sc = this.scope(t, st, t.input);
-      return this.exit(t, st, st.output ? await st.output(sc) : t.input, undefined, undefined, true);
+      return st.output ? st.output(sc).then((o) => this.exit(t, st, o, undefined, undefined, true)) : this.exit(t, st, t.input, undefined, undefined, true);
     }
     const effective = this.effectiveInput(t, st);
     return this.exit(t, st, this.applyOutputPath(t, st, effective), undefined, undefined, true);
@@ -586,26 +618,26 @@ class Step {
     const taskId = `task-${++this.s.seq}`;
     const task: TaskRef = { id: taskId, kind: isLambda ? 'lambda' : isActivity ? 'activity' : 'task', resourceType, resource: resourceName, started: false };
     if (token !== undefined) task.token = token;
-    const paramsText = toJsonText(parameters);
+    const paramsText = this.payload(parameters);
     if (task.kind === 'lambda') {
       const d: Record<string, unknown> = { resource, input: paramsText, inputDetails: TRUNCATED_FALSE };
       if (timeoutSeconds !== undefined) d.timeoutInSeconds = timeoutSeconds;
       if (roleArn !== undefined) d.taskCredentials = { roleArn };
-      t.last = this.emitT(t, 'LambdaFunctionScheduled', t.last, { lambdaFunctionScheduledEventDetails: d });
-      t.last = this.emitT(t, 'LambdaFunctionStarted', t.last, {});
+      t.last = this.emitT(t, 'LambdaFunctionScheduled', t.last, 'lambdaFunctionScheduledEventDetails', d);
+      t.last = this.emitT(t, 'LambdaFunctionStarted', t.last);
       task.started = true;
     } else if (task.kind === 'activity') {
       const d: Record<string, unknown> = { resource, input: paramsText, inputDetails: TRUNCATED_FALSE };
       if (timeoutSeconds !== undefined) d.timeoutInSeconds = timeoutSeconds;
       if (heartbeatSeconds !== undefined) d.heartbeatInSeconds = heartbeatSeconds;
-      t.last = this.emitT(t, 'ActivityScheduled', t.last, { activityScheduledEventDetails: d });
+      t.last = this.emitT(t, 'ActivityScheduled', t.last, 'activityScheduledEventDetails', d);
     } else {
       const d: Record<string, unknown> = { resourceType, resource: resourceName, region: this.s.info.region, parameters: paramsText };
       if (timeoutSeconds !== undefined) d.timeoutInSeconds = timeoutSeconds;
       if (heartbeatSeconds !== undefined) d.heartbeatInSeconds = heartbeatSeconds;
       if (roleArn !== undefined) d.taskCredentials = { roleArn };
-      t.last = this.emitT(t, 'TaskScheduled', t.last, { taskScheduledEventDetails: d });
-      t.last = this.emitT(t, 'TaskStarted', t.last, { taskStartedEventDetails: { resourceType, resource: resourceName } });
+      t.last = this.emitT(t, 'TaskScheduled', t.last, 'taskScheduledEventDetails', d);
+      t.last = this.emitT(t, 'TaskStarted', t.last, 'taskStartedEventDetails', { resourceType, resource: resourceName });
       task.started = true;
     }
     t.stage = 'task';
@@ -628,12 +660,12 @@ class Step {
     if (this.jsonata(st)) {
       const sc = this.scope(t, st, t.input, { result });
       const [assigned, output] = await Promise.all([this.assign(st.assign, sc), st.output ? st.output(sc) : result]);
-      await this.exit(t, st, output, assigned);
+      this.exit(t, st, output, assigned);
     } else {
       const selected = st.resultSelector ? st.resultSelector(this.scope(t, st, result)) : result;
       const assigned = await this.assign(st.assign, this.scope(t, st, selected));
       const combined = st.resultPath ? st.resultPath(t.input, selected) : selected;
-      await this.exit(t, st, this.applyOutputPath(t, st, combined), assigned);
+      this.exit(t, st, this.applyOutputPath(t, st, combined), assigned);
     }
     if (t.stage === 'enter') await this.enter(t);
   }
@@ -698,9 +730,9 @@ class Step {
       inputs = await this.batch(st, sc, prepared);
     }
     if (kind === 'parallel') {
-      t.last = this.emitT(t, 'ParallelStateStarted', t.last, {});
+      t.last = this.emitT(t, 'ParallelStateStarted', t.last);
     } else {
-      t.last = this.emitT(t, 'MapStateStarted', t.last, { mapStateStartedEventDetails: { length: inputs.length } });
+      t.last = this.emitT(t, 'MapStateStarted', t.last, 'mapStateStartedEventDetails', { length: inputs.length });
     }
     const distributed = kind === 'map' && isDistributed(st);
     if (distributed) {
@@ -717,7 +749,7 @@ class Step {
       const info = this.s.info;
       const label = typeof st.raw.Label === 'string' ? st.raw.Label : st.name;
       const mapRunArn = `arn:aws:states:${info.region}:${info.accountId}:mapRun:${info.stateMachineName}/${label}:${this.env.entropy.uuid()}`;
-      t.last = this.emitT(t, 'MapRunStarted', t.last, { mapRunStartedEventDetails: { mapRunArn } });
+      t.last = this.emitT(t, 'MapRunStarted', t.last, 'mapRunStartedEventDetails', { mapRunArn });
     }
     // From here a failure of the state is reported with MapStateFailed / ParallelStateFailed.
     t.fanStarted = true;
@@ -805,14 +837,14 @@ class Step {
     if (!t || !t.fan || t.stage !== 'fan') return;
     const fan = t.fan;
     const st = this.stateOf(t);
-    fan.running = fan.running.filter((id) => id !== child.id);
+    const at = fan.running.indexOf(child.id);
+    if (at >= 0) fan.running.splice(at, 1);
     this.dropThread(child.id);
     if (!fan.distributed) t.last = child.last;
     let iterationEvent = 0;
     if (fan.kind === 'map' && !child.silent) {
-      iterationEvent = this.emit(err ? 'MapIterationFailed' : 'MapIterationSucceeded', child.last, {
-        [err ? 'mapIterationFailedEventDetails' : 'mapIterationSucceededEventDetails']: { index: child.index, name: t.state },
-      });
+      iterationEvent = this.emit(err ? 'MapIterationFailed' : 'MapIterationSucceeded', child.last,
+        err ? 'mapIterationFailedEventDetails' : 'mapIterationSucceededEventDetails', { index: child.index, name: t.state });
     }
     fan.done++;
     // The last MapIterationSucceeded is what MapStateSucceeded/Exited point at; earlier ones chain nothing.
@@ -855,15 +887,16 @@ class Step {
       const err = tolerance || fan.distributed
         ? { error: StatesErrorName.ExceedToleratedFailureThreshold, cause: 'The specified tolerated failure threshold was exceeded' }
         : fan.failed;
-      if (fan.distributed) t.last = this.emitT(t, 'MapRunFailed', t.last, { mapRunFailedEventDetails: { error: err.error, cause: err.cause } });
+      if (fan.distributed) t.last = this.emitT(t, 'MapRunFailed', t.last, 'mapRunFailedEventDetails', { error: err.error, cause: err.cause });
       await this.handleError(t, st, err);
       return;
     }
     // Recorded since Nov 2024: MapRunSucceeded → MapStateSucceeded chain, while MapStateExited points back at
     // MapRunStarted (earlier recordings pointed it at MapRunSucceeded).
-    const closing = fan.distributed ? this.emitT(t, 'MapRunSucceeded', t.last, {}) : t.last;
-    this.emitT(t, fan.kind === 'map' ? 'MapStateSucceeded' : 'ParallelStateSucceeded', closing, {});
-    await this.guard(t, st, () => this.completeWithResult(t, st, fan.results));
+    const closing = fan.distributed ? this.emitT(t, 'MapRunSucceeded', t.last) : t.last;
+    this.emitT(t, fan.kind === 'map' ? 'MapStateSucceeded' : 'ParallelStateSucceeded', closing);
+    const g = this.guard(t, st, () => this.completeWithResult(t, st, fan.results));
+    if (g) await g;
   }
 
   /** Stops every running descendant of t (a failing branch or iteration aborts its siblings). */
@@ -875,7 +908,7 @@ class Step {
       if (!c) continue;
       this.abortThread(c);
       if (fan.kind === 'map' && c.started) {
-        this.emit('MapIterationAborted', c.last, { mapIterationAbortedEventDetails: { index: c.index, name: t.state } });
+        this.emit('MapIterationAborted', c.last, 'mapIterationAbortedEventDetails', { index: c.index, name: t.state });
       }
       this.dropThread(id);
     }
@@ -898,9 +931,9 @@ class Step {
     c.stage = 'done';
   }
 
+  /** Forgets a thread; drain() skips ids of forgotten threads still in the ready queue. */
   private dropThread(id: number): void {
     delete this.s.threads[id];
-    this.s.ready = this.s.ready.filter((x) => x !== id);
   }
 
   private abortAll(): void {
@@ -922,17 +955,26 @@ class Step {
 
   private async assign(a: CompiledState['assign'], sc: Scope): Promise<Record<string, JsonValue> | undefined> {
     if (!a) return undefined;
-    const v = await a(sc);
+    return a(sc);
+  }
+
+  /** JSONPath Assign blocks evaluate synchronously. */
+  private assignSync(a: NonNullable<CompiledState['assign']>, sc: Scope): Record<string, JsonValue> {
+    const v = a(sc);
+    if (v instanceof Promise) throw new Error('JSONata Assign evaluated on the synchronous path');
     return v;
   }
 
   /** Emits `<Type>StateExited`, applies assigned variables, and moves to the next state (or ends the thread). */
-  private async exit(t: Thread, st: CompiledState, output: JsonValue, assigned: Record<string, JsonValue> | undefined, next?: string, terminal = false): Promise<void> {
-    const text = toJsonText(output);
-    if (utf8Length(text) > MAX_PAYLOAD_BYTES) {
+  private exit(t: Thread, st: CompiledState, output: JsonValue, assigned: Record<string, JsonValue> | undefined, next?: string, terminal = false): void {
+    // Choice/Wait/Succeed often pass their input through unchanged: reuse its text.
+    let text: string | undefined = output === t.input ? t.enteredText : undefined;
+    t.enteredText = undefined;
+    if (text === undefined && !this.env.lazyPayloads) text = toJsonText(output);
+    if (this.overLimit(output, text)) {
       throw new StatesError(StatesErrorName.DataLimitExceeded, `The state/task '${st.name}' returned a result with a size exceeding the maximum number of bytes service limit.`);
     }
-    const details: Record<string, unknown> = { name: st.name, output: text, outputDetails: TRUNCATED_FALSE };
+    const details: Record<string, unknown> = { name: st.name, output: text ?? new JsonPayload(output), outputDetails: TRUNCATED_FALSE };
     if (assigned && Object.keys(assigned).length > 0) {
       const av: Record<string, string> = {};
       for (const [k, v] of Object.entries(assigned)) {
@@ -942,7 +984,7 @@ class Step {
       details.assignedVariables = av;
       details.assignedVariablesDetails = TRUNCATED_FALSE;
     }
-    t.last = this.emitT(t, `${st.type}StateExited`, t.last, { stateExitedEventDetails: details });
+    t.last = this.emitT(t, `${st.type}StateExited`, t.last, 'stateExitedEventDetails', details);
     const target = next ?? st.next;
     if (terminal || st.end || target === undefined) {
       this.endThread(t, output);
@@ -950,6 +992,7 @@ class Step {
     }
     t.state = target;
     t.input = output;
+    t.inputText = t.silent ? undefined : text;
     t.stage = 'enter';
   }
 
@@ -957,7 +1000,7 @@ class Step {
     t.stage = 'done';
     if (t.id === ROOT) {
       this.finish({ status: ExecutionStatus.SUCCEEDED, output }, t.last, 'ExecutionSucceeded', {
-        output: toJsonText(output), outputDetails: TRUNCATED_FALSE,
+        output: this.payload(output), outputDetails: TRUNCATED_FALSE,
       });
       return;
     }
@@ -999,7 +1042,7 @@ class Step {
       }
     }
     if ((st.type === 'Map' || st.type === 'Parallel') && t.fanStarted) {
-      t.last = this.emitT(t, st.type === 'Map' ? 'MapStateFailed' : 'ParallelStateFailed', t.last, {});
+      t.last = this.emitT(t, st.type === 'Map' ? 'MapStateFailed' : 'ParallelStateFailed', t.last);
     }
     t.fanStarted = false;
     if (!fatal) {
@@ -1008,7 +1051,7 @@ class Step {
         const errorOutput: JsonObject = { Error: name };
         if (err.cause !== undefined) errorOutput.Cause = err.cause;
         t.stage = 'enter';
-        await this.guard(t, st, async () => {
+        const g = this.guard(t, st, async () => {
           let output: JsonValue;
           let assigned: Record<string, JsonValue> | undefined;
           if (this.jsonata(st)) {
@@ -1018,8 +1061,9 @@ class Step {
             assigned = await this.assign(c.assign, this.scope(t, st, errorOutput));
             output = c.resultPath ? c.resultPath(t.input, errorOutput) : errorOutput;
           }
-          await this.exit(t, st, output, assigned, c.next);
+          this.exit(t, st, output, assigned, c.next);
         });
+        if (g) await g;
         if (t.stage === 'enter' && !this.s.ready.includes(t.id)) await this.enter(t);
         return;
       }
@@ -1029,12 +1073,38 @@ class Step {
 
   private finish(outcome: Outcome, prev: number, type?: string, details?: Record<string, unknown>): void {
     if (this.s.status !== ExecutionStatus.RUNNING) return;
-    if (type) this.emit(type, prev, { [detailsName(type)]: details ?? {} });
-    else this.emit('ExecutionFailed', prev, { executionFailedEventDetails: { error: outcome.error, cause: outcome.cause } });
+    if (type) this.emit(type, prev, detailsName(type), details ?? {});
+    else this.emit('ExecutionFailed', prev, 'executionFailedEventDetails', { error: outcome.error, cause: outcome.cause });
     this.s.status = outcome.status;
     this.s.outcome = outcome;
     this.s.ready = [];
   }
+}
+
+interface ScopeExtra {
+  result?: JsonValue;
+  errorOutput?: JsonValue;
+  mapItem?: { index: number; value: JsonValue };
+  token?: string;
+}
+
+/** What expressions in one state see; the context object is built only when asked for. */
+class StateScope implements Scope {
+  result?: JsonValue;
+  errorOutput?: JsonValue;
+  private ctx: JsonObject | undefined;
+  constructor(private readonly run: Step, private readonly t: Thread, private readonly st: CompiledState, readonly input: JsonValue, private readonly extra?: ScopeExtra) {
+    if (extra?.result !== undefined) this.result = extra.result;
+    if (extra?.errorOutput !== undefined) this.errorOutput = extra.errorOutput;
+  }
+  get entropy(): StepEnv['entropy'] { return this.run.entropy; }
+  get stateName(): string { return this.st.name; }
+  context(): JsonObject {
+    if (!this.ctx) this.ctx = this.run.contextObject(this.t, this.st, this.extra?.mapItem, this.extra?.token);
+    return this.ctx;
+  }
+  lookupVar(name: string): JsonValue | undefined { return this.run.lookupVar(this.t, name); }
+  visibleVars(): Record<string, JsonValue> { return this.run.visibleVars(this.t); }
 }
 
 function isDistributed(st: CompiledState): boolean {
@@ -1058,6 +1128,33 @@ export function splitResource(resource: string): { resourceType: string; resourc
   }
   const parts = resource.split(':');
   return { resourceType: parts[2] ?? resource, resourceName: parts.slice(5).join(':') || resource };
+}
+
+/** Each UTF-16 unit is at most 3 UTF-8 bytes, so short texts need no byte count. */
+function overPayloadLimit(text: string): boolean {
+  return text.length * 3 > MAX_PAYLOAD_BYTES && utf8Length(text) > MAX_PAYLOAD_BYTES;
+}
+
+/**
+ * Subtracts an upper bound of v's serialised UTF-8 size from budget (6 bytes per string unit covers
+ * `\uXXXX` escapes and 3-byte characters); stops early once below zero.
+ */
+function jsonSizeBound(v: unknown, budget: number): number {
+  if (typeof v === 'string') return budget - 6 * v.length - 2;
+  if (v === null || typeof v !== 'object') return budget - 25;
+  budget -= 2;
+  if (Array.isArray(v)) {
+    for (const x of v) {
+      budget = jsonSizeBound(x, budget - 1);
+      if (budget < 0) return budget;
+    }
+    return budget;
+  }
+  for (const k in v) {
+    budget = jsonSizeBound((v as Record<string, unknown>)[k], budget - 6 * k.length - 4);
+    if (budget < 0) return budget;
+  }
+  return budget;
 }
 
 function stringField(v: JsonValue): string {

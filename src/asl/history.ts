@@ -1,5 +1,8 @@
 // Execution history events, shaped exactly as GetExecutionHistory returns them (FACTS §3).
 // Payload fields (input, output, parameters) are JSON text; ids are sequential per execution.
+// The in-process runner may ask the engine for lazy payloads (JsonPayload): the text is produced
+// when the history is read (materializeEvent, or JSON.stringify through toJSON), not at every state.
+import { toJsonText } from './json.js';
 
 export interface HistoryEvent {
   /** epoch milliseconds; the API layer converts to epoch seconds */
@@ -34,3 +37,29 @@ export function withoutExecutionData(e: HistoryEvent): HistoryEvent {
   for (const k of ['input', 'output', 'parameters', 'inputDetails', 'outputDetails']) delete d[k];
   return { ...e, [key]: d };
 }
+
+/** A payload whose JSON text is produced on demand. Payload values are never mutated after emission. */
+export class JsonPayload {
+  constructor(readonly value: unknown) {}
+  toJSON(): string {
+    return toJsonText(this.value);
+  }
+}
+
+/** The event with every lazy payload turned into its JSON text. */
+export function materializeEvent(e: HistoryEvent): HistoryEvent {
+  const key = detailsKey(e.type);
+  const d = key ? (e[key] as Record<string, unknown> | undefined) : undefined;
+  if (!key || !d) return e;
+  let copy: Record<string, unknown> | undefined;
+  for (const f of PAYLOAD_FIELDS) {
+    const v = d[f];
+    if (v instanceof JsonPayload) {
+      copy ??= { ...d };
+      copy[f] = v.toJSON();
+    }
+  }
+  return copy ? { ...e, [key]: copy } : e;
+}
+
+const PAYLOAD_FIELDS = ['input', 'output', 'parameters'] as const;

@@ -5,7 +5,7 @@
 import { isJsonObject, type JsonObject, type JsonValue } from '../asl/json.js';
 import { compileMachine, type CompiledMachine } from '../asl/compile.js';
 import { createSnapshot, step } from '../asl/engine.js';
-import type { HistoryEvent } from '../asl/history.js';
+import { materializeEvent, type HistoryEvent } from '../asl/history.js';
 import type { Clock, Entropy } from '../asl/clock.js';
 import { ExecutionStatus, StateMachineType, type Command, type EngineInput, type ExecutionInfo, type InvokeTaskCommand } from '../asl/engine-types.js';
 import { formatInvalidDefinition, validateDefinition, type Diagnostic } from '../asl/validate.js';
@@ -210,10 +210,10 @@ async function runExecution(compiled: CompiledMachine, base: Info, rawInput: unk
   while (snapshot.status === ExecutionStatus.RUNNING) {
     const next = queue.shift();
     if (next) {
-      const r = await step(compiled, snapshot, next, { now: clock.now(), entropy });
+      const r = await step(compiled, snapshot, next, { now: clock.now(), entropy, lazyPayloads: true });
       for (const e of r.events) {
         history.push(e);
-        options.onEvent?.(e);
+        if (options.onEvent) options.onEvent(materializeEvent(e));
       }
       execute(r.commands);
       continue;
@@ -247,12 +247,17 @@ async function runExecution(compiled: CompiledMachine, base: Info, rawInput: unk
   for (const t of timers.values()) if (t.handle) clearTimeout(t.handle);
   options.signal?.removeEventListener('abort', onAbort);
   const o = snapshot.outcome ?? { status: snapshot.status };
+  let apiHistory: RunHistoryEvent[] | undefined;
   return {
     status: o.status,
     ...(o.output !== undefined ? { output: o.output } : {}),
     ...(o.error !== undefined ? { error: o.error } : {}),
     ...(o.cause !== undefined ? { cause: o.cause } : {}),
-    history: history.map((e) => ({ ...e, timestamp: new Date(e.timestamp) })),
+    // Built on first read: runs whose history nobody reads do not pay for the Date objects.
+    get history(): RunHistoryEvent[] {
+      apiHistory ??= history.map((e) => ({ ...materializeEvent(e), timestamp: new Date(e.timestamp) }));
+      return apiHistory;
+    },
     executionArn,
   };
 }
