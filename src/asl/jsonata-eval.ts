@@ -61,12 +61,16 @@ function compileNode(tpl: JsonValue, location: string): (scope: Scope) => Promis
   return async () => tpl;
 }
 
-/** The bindings an expression sees: variables visible at state entry plus `$states`. */
+/** The bindings an expression sees: variables visible at state entry plus `$states`; built once per scope. */
 function bindings(scope: Scope): Record<string, unknown> {
-  const states: Record<string, unknown> = { input: scope.input, context: scope.context() };
+  if (scope.jsonataBindings) return scope.jsonataBindings;
+  const states: Record<string, unknown> = { input: scope.input };
+  // The context object is only built when an expression reads $states.context.
+  Object.defineProperty(states, 'context', { enumerable: true, get: () => scope.context() });
   if (scope.result !== undefined) states.result = scope.result;
   if (scope.errorOutput !== undefined) states.errorOutput = scope.errorOutput;
-  return { ...entropyBindings(scope.entropy), ...scope.visibleVars(), states };
+  scope.jsonataBindings = { ...entropyBindings(scope.entropy), ...scope.visibleVars(), states };
+  return scope.jsonataBindings;
 }
 
 export async function evaluateExpression(expr: Expr, text: string, location: string, scope: Scope): Promise<JsonValue> {

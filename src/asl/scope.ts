@@ -14,4 +14,6 @@ export interface Scope {
   visibleVars(): Record<string, JsonValue>;
   entropy: Entropy;
   stateName: string;
+  /** cache of the JSONata bindings for this scope (filled on first use) */
+  jsonataBindings?: Record<string, unknown>;
 }
