@@ -710,14 +710,8 @@ class Step {
           throw new StatesError(StatesErrorName.Runtime, `Map state input must be an array but was: ${JSON.stringify(items)}`);
         }
       }
-      if (!isDistributed(st)) {
-        toleratedCount = st.fields.ToleratedFailureCount ? await this.intField(st, 'ToleratedFailureCount', sc, 0) : undefined;
-        if (toleratedCount !== undefined && toleratedCount < 0) throw new StatesError(StatesErrorName.Runtime, 'ToleratedFailureCount cannot be negative.');
-        toleratedPercentage = st.fields.ToleratedFailurePercentage ? await this.floatField(st, 'ToleratedFailurePercentage', sc) : undefined;
-        if (toleratedPercentage !== undefined && (toleratedPercentage < 0 || toleratedPercentage > 100)) {
-          throw new StatesError(StatesErrorName.Runtime, 'ToleratedFailurePercentage must be between 0 and 100.');
-        }
-      }
+      // Inline Maps read their tolerated-failure fields before MapStateStarted, distributed ones after it.
+      if (!isDistributed(st)) ({ toleratedCount, toleratedPercentage } = await this.toleratedFailures(st, sc));
       const selector = st.fields.ItemSelector;
       let prepared: JsonValue[];
       if (selector) {
@@ -740,12 +734,7 @@ class Step {
       // MapRunStarted / MapRunSucceeded|Failed (FACTS §2.11). Tolerated-failure fields are read after
       // MapStateStarted, so their errors surface after it.
       const sc = this.scope(t, st, this.jsonata(st) ? t.input : this.effectiveInput(t, st));
-      toleratedCount = st.fields.ToleratedFailureCount ? await this.intField(st, 'ToleratedFailureCount', sc, 0) : undefined;
-      if (toleratedCount !== undefined && toleratedCount < 0) throw new StatesError(StatesErrorName.Runtime, 'ToleratedFailureCount cannot be negative.');
-      toleratedPercentage = st.fields.ToleratedFailurePercentage ? await this.floatField(st, 'ToleratedFailurePercentage', sc) : undefined;
-      if (toleratedPercentage !== undefined && (toleratedPercentage < 0 || toleratedPercentage > 100)) {
-        throw new StatesError(StatesErrorName.Runtime, 'ToleratedFailurePercentage must be between 0 and 100.');
-      }
+      ({ toleratedCount, toleratedPercentage } = await this.toleratedFailures(st, sc));
       const info = this.s.info;
       const label = typeof st.raw.Label === 'string' ? st.raw.Label : st.name;
       const mapRunArn = `arn:aws:states:${info.region}:${info.accountId}:mapRun:${info.stateMachineName}/${label}:${this.env.entropy.uuid()}`;
@@ -792,6 +781,17 @@ class Step {
     }
     flush();
     return out;
+  }
+
+  /** ToleratedFailureCount(Path) and ToleratedFailurePercentage(Path), with AWS's range errors. */
+  private async toleratedFailures(st: CompiledState, sc: Scope): Promise<{ toleratedCount: number | undefined; toleratedPercentage: number | undefined }> {
+    const toleratedCount = st.fields.ToleratedFailureCount ? await this.intField(st, 'ToleratedFailureCount', sc, 0) : undefined;
+    if (toleratedCount !== undefined && toleratedCount < 0) throw new StatesError(StatesErrorName.Runtime, 'ToleratedFailureCount cannot be negative.');
+    const toleratedPercentage = st.fields.ToleratedFailurePercentage ? await this.floatField(st, 'ToleratedFailurePercentage', sc) : undefined;
+    if (toleratedPercentage !== undefined && (toleratedPercentage < 0 || toleratedPercentage > 100)) {
+      throw new StatesError(StatesErrorName.Runtime, 'ToleratedFailurePercentage must be between 0 and 100.');
+    }
+    return { toleratedCount, toleratedPercentage };
   }
 
   private async intField(st: CompiledState, name: string, sc: Scope, dflt: number): Promise<number> {
