@@ -1,0 +1,100 @@
+// The composition root: one node:http server for every endpoint of DESIGN "One server, one port".
+// Only the Step Functions API is wired in this issue; API Gateway and the console come later.
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Store } from '../store/port.js';
+import { openStore } from '../store/open.js';
+import { Runner } from '../sfn/runner.js';
+import { SfnService } from '../sfn/api.js';
+import type { TaskDispatcher } from '../sfn/dispatch.js';
+import { handleSfn, isSfnRequest, sendError } from './sfn-endpoint.js';
+import { unknownOperation } from '../sfn/errors.js';
+
+export interface StartServerOptions {
+  /** 0 = any free port (default 4599) */
+  port?: number;
+  host?: string;
+  /** a Store, or `memory` / `sqlite:PATH` (default `sqlite:.stepgate/state.db`) */
+  store?: Store | string;
+  /** multiplies Wait and retry delays; 0 = no waiting (default 1) */
+  timeScale?: number;
+  region?: string;
+  accountId?: string;
+  /** a SAM/CloudFormation template: not supported yet */
+  template?: string;
+  dispatchers?: TaskDispatcher[];
+  /** GetActivityTask long-poll duration in ms (default 60 000) */
+  activityPollMs?: number;
+  log?: (message: string) => void;
+}
+
+export interface StepgateServer {
+  url: string;
+  port: number;
+  /** executions resumed from the store at start-up */
+  resumed: number;
+  close(): Promise<void>;
+}
+
+export const DEFAULT_PORT = 4599;
+export const DEFAULT_HOST = '127.0.0.1';
+
+export async function startServer(options: StartServerOptions = {}): Promise<StepgateServer> {
+  const region = options.region ?? 'us-east-1';
+  const accountId = options.accountId ?? '000000000000';
+  const timeScale = options.timeScale ?? 1;
+  const store = typeof options.store === 'object' ? options.store : openStore(options.store);
+  const log = options.log;
+  const holder: { service?: SfnService } = {};
+  const runner = new Runner({
+    store, timeScale, region, accountId, dispatchers: options.dispatchers ?? [],
+    onActivityTask: (arn) => holder.service?.notifyActivity(arn), ...(log ? { log } : {}),
+  });
+  const service = new SfnService({ store, runner, timeScale, region, accountId, ...(options.activityPollMs !== undefined ? { activityPollMs: options.activityPollMs } : {}) });
+  holder.service = service;
+  const sfn = service;
+
+  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    if (isSfnRequest(req) || (req.method === 'POST' && (req.url === '/' || req.url === ''))) {
+      void handleSfn(sfn, req, res, log);
+      return;
+    }
+    req.resume();
+    if (req.method === 'POST') { sendError(res, unknownOperation(), log); return; }
+    const text = JSON.stringify({ message: 'Not Found' });
+    res.writeHead(404, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+    res.end(text);
+  });
+  server.keepAliveTimeout = 5000;
+  const host = options.host ?? DEFAULT_HOST;
+  // Running executions are live again before the first request can refer to them (SendTask*, Stop).
+  const resumed = await runner.recover();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port ?? DEFAULT_PORT, host, () => { server.off('error', reject); resolve(); });
+    });
+  } catch (e) {
+    // e.g. EADDRINUSE: release the timers and the store so the process can exit.
+    await runner.close();
+    await store.close();
+    throw e;
+  }
+  const port = (server.address() as AddressInfo).port;
+  const shownHost = host.includes(':') ? `[${host}]` : host;
+  let closing: Promise<void> | undefined;
+  return {
+    url: `http://${shownHost}:${port}`,
+    port,
+    resumed,
+    close: () => {
+      closing ??= (async () => {
+        sfn.close();
+        await new Promise<void>((resolve) => { server.close(() => resolve()); server.closeAllConnections(); });
+        await runner.close();
+        await store.close();
+      })();
+      return closing;
+    },
+  };
+}
