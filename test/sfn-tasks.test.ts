@@ -218,6 +218,54 @@ describe('RedriveExecution', () => {
     const e = await awsError(() => h.sfn.send(new RedriveExecutionCommand({ executionArn: s.executionArn })));
     assert.equal(e.name, 'ExecutionNotRedrivable');
   });
+
+  test('a FAILED execution is REDRIVABLE; redrive restarts the failed state and the count shows in $$ and history', async () => {
+    const def = JSON.stringify({
+      StartAt: 'Before',
+      States: {
+        Before: { Type: 'Pass', Result: { step: 1 }, Next: 'T' },
+        T: {
+          Type: 'Task', Resource: 'arn:aws:states:::sqs:sendMessage.waitForTaskToken',
+          Parameters: { QueueUrl: 'https://sqs/q', 'MessageBody.$': '$$.Task.Token', 'redrives.$': '$$.Execution.RedriveCount' }, End: true,
+        },
+      },
+    });
+    await h.sfn.send(new CreateStateMachineCommand({ name: 'rd2', definition: def, roleArn: ROLE }));
+    const s = await h.sfn.send(new StartExecutionCommand({ stateMachineArn: smArn('rd2') }));
+    const arn = s.executionArn as string;
+    const scheduled = async (n: number): Promise<{ MessageBody: string; redrives: number }> => eventually(async () => {
+      const evs = ((await h.sfn.send(new GetExecutionHistoryCommand({ executionArn: arn }))).events ?? []).filter((e) => e.type === 'TaskScheduled');
+      const ev = evs[n - 1];
+      return ev ? JSON.parse(ev.taskScheduledEventDetails?.parameters as string) as { MessageBody: string; redrives: number } : undefined;
+    }, `TaskScheduled #${n}`);
+    const first = await scheduled(1);
+    assert.equal(first.redrives, 0);
+    await h.sfn.send(new SendTaskFailureCommand({ taskToken: first.MessageBody, error: 'Flaky', cause: 'try again' }));
+    assert.equal(await status(arn), 'FAILED');
+    const failed = await h.sfn.send(new DescribeExecutionCommand({ executionArn: arn }));
+    assert.equal(failed.redriveStatus, 'REDRIVABLE');
+
+    const rd = await h.sfn.send(new RedriveExecutionCommand({ executionArn: arn }));
+    assert.ok(rd.redriveDate instanceof Date);
+    const second = await scheduled(2);
+    assert.equal(second.redrives, 1);
+    const running = await h.sfn.send(new DescribeExecutionCommand({ executionArn: arn }));
+    assert.equal(running.status, 'RUNNING');
+    assert.equal(running.redriveCount, 1);
+    assert.equal(running.error, undefined);
+    await h.sfn.send(new SendTaskSuccessCommand({ taskToken: second.MessageBody, output: '{"ok":true}' }));
+    assert.equal(await status(arn), 'SUCCEEDED');
+    const types = ((await h.sfn.send(new GetExecutionHistoryCommand({ executionArn: arn }))).events ?? []).map((e) => e.type);
+    // The Pass state before the failure does not run again: the execution resumes at the failed state.
+    assert.deepEqual(types, [
+      'ExecutionStarted', 'PassStateEntered', 'PassStateExited', 'TaskStateEntered', 'TaskScheduled', 'TaskStarted', 'TaskFailed', 'ExecutionFailed',
+      'ExecutionRedriven', 'TaskStateEntered', 'TaskScheduled', 'TaskStarted', 'TaskSucceeded', 'TaskStateExited', 'ExecutionSucceeded',
+    ]);
+    const redriven = ((await h.sfn.send(new GetExecutionHistoryCommand({ executionArn: arn }))).events ?? []).find((e) => e.type === 'ExecutionRedriven');
+    assert.equal(redriven?.executionRedrivenEventDetails?.redriveCount, 1);
+    const listed = await h.sfn.send(new ListExecutionsCommand({ stateMachineArn: smArn('rd2'), redriveFilter: 'REDRIVEN' }));
+    assert.deepEqual(listed.executions?.map((e) => e.executionArn), [arn]);
+  });
 });
 
 describe('TestState', () => {

@@ -26,6 +26,8 @@ export interface ExecutionInfo {
   /** epoch ms */
   startTime: number;
   redriveCount: number;
+  /** epoch ms of the last redrive ($$.Execution.RedriveTime) */
+  redriveTime?: number;
   type: StateMachineType;
   region: string;
   accountId: string;
@@ -48,7 +50,9 @@ export type EngineInput =
   | { kind: 'taskFailed'; taskId: string; error: string; cause?: string }
   | { kind: 'taskHeartbeat'; taskId: string }
   | { kind: 'timerFired'; timerId: string }
-  | { kind: 'stop'; error?: string; cause?: string };
+  | { kind: 'stop'; error?: string; cause?: string }
+  /** RedriveExecution: restart a FAILED / TIMED_OUT / ABORTED execution from the state it stopped in */
+  | { kind: 'redrive' };
 
 export interface InvokeTaskCommand {
   kind: 'invokeTask';

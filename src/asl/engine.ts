@@ -128,6 +128,7 @@ class Step {
   // ---------------------------------------------------------------- inputs
 
   async apply(input: EngineInput): Promise<void> {
+    if (input.kind === 'redrive') return this.redrive();
     if (this.s.status !== ExecutionStatus.RUNNING) return;
     switch (input.kind) {
       case 'start': return this.start();
@@ -139,6 +140,33 @@ class Step {
       case 'taskHeartbeat': return this.taskHeartbeat(input.taskId);
       case 'stop': return this.stop(input.error, input.cause);
     }
+  }
+
+  /**
+   * Redrive (AWS "Restarting state machine executions with redrive"): the execution runs again from
+   * the top-level state it stopped in, with that state's input; ExecutionRedriven records the count.
+   * stepgate re-runs a failed Map or Parallel state whole (AWS re-runs only its unsuccessful iterations).
+   */
+  private redrive(): void {
+    const s = this.s;
+    const root = s.threads[ROOT];
+    if (s.status === ExecutionStatus.RUNNING || s.status === ExecutionStatus.SUCCEEDED || !root) return;
+    s.status = ExecutionStatus.RUNNING;
+    delete s.outcome;
+    s.info.redriveCount++;
+    s.info.redriveTime = this.env.now;
+    for (const id of Object.keys(s.threads)) if (Number(id) !== ROOT) delete s.threads[id];
+    s.ready = [];
+    s.timers = {};
+    s.tasks = {};
+    const ev = this.emit('ExecutionRedriven', s.nextEventId - 1, 'executionRedrivenEventDetails', { redriveCount: s.info.redriveCount });
+    Object.assign(root, { stage: 'enter', last: ev, retries: [] });
+    delete root.task;
+    delete root.fan;
+    delete root.pending;
+    delete root.fanStarted;
+    if (this.m.timeoutSeconds !== undefined) this.startTimer(ROOT, 'executionTimeout', this.env.now + this.m.timeoutSeconds * 1000);
+    s.ready.push(ROOT);
   }
 
   private start(): void {
@@ -377,6 +405,7 @@ class Step {
       Id: info.executionArn, Input: this.s.input, StartTime: isoMillis(info.startTime), Name: info.name, RoleArn: info.roleArn,
     };
     if (info.type === 'STANDARD') execution.RedriveCount = info.redriveCount;
+    if (info.redriveTime !== undefined) execution.RedriveTime = isoMillis(info.redriveTime);
     const state: JsonObject = { Name: st.name, EnteredTime: isoMillis(t.enteredAt) };
     if (st.retry.length > 0) state.RetryCount = t.retries.reduce((a, b) => a + b, 0);
     const ctx: JsonObject = {

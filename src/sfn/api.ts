@@ -431,8 +431,10 @@ export class SfnService {
   }
 
   private redriveInfo(row: ExecutionRow): Record<string, unknown> {
-    if (row.status === 'FAILED' || row.status === 'TIMED_OUT' || row.status === 'ABORTED') return { redriveStatus: 'NOT_REDRIVABLE', redriveStatusReason: 'Execution redrive is not supported by stepgate yet' };
-    return { redriveStatus: 'NOT_REDRIVABLE', redriveStatusReason: `Execution is ${row.status} and cannot be redriven` };
+    const date = row.redriveDate !== undefined ? { redriveDate: seconds(row.redriveDate) } : {};
+    // FACTS §1.4 [rec]: FAILED / TIMED_OUT / ABORTED Standard executions are REDRIVABLE.
+    if (row.status === 'FAILED' || row.status === 'TIMED_OUT' || row.status === 'ABORTED') return { ...date, redriveStatus: 'REDRIVABLE' };
+    return { ...date, redriveStatus: 'NOT_REDRIVABLE', redriveStatusReason: `Execution is ${row.status} and cannot be redriven` };
   }
 
   private async describeExecution(r: RequestReader): Promise<Record<string, unknown>> {
@@ -907,7 +909,9 @@ export class SfnService {
     if (row.status === 'RUNNING' || row.status === 'SUCCEEDED') {
       throw executionNotRedrivable(`Execution with arn ${arn} cannot be redriven because it is in ${row.status} state.`);
     }
-    // The engine has no redrive input yet: a failed, timed-out or aborted execution cannot resume from its failed state.
-    throw executionNotRedrivable(`Execution with arn ${arn} cannot be redriven: redrive is not supported by stepgate yet.`);
+    // The engine restarts the execution from the state it stopped in (see engine.ts redrive).
+    await this.runner.redrive(row);
+    const after = await this.executionOrThrow(arn);
+    return { redriveDate: seconds(after.redriveDate ?? Date.now()) };
   }
 }

@@ -151,6 +151,13 @@ export class Runner {
 
   isLive(arn: string): boolean { return this.live.has(arn); }
 
+  /** RedriveExecution: makes a stopped Standard execution live again and restarts it. */
+  redrive(row: ExecutionRow): Promise<void> {
+    if (this.live.has(row.arn)) return Promise.resolve();
+    const live = this.attach(row, true);
+    return new Promise<void>((res, rej) => this.enqueue(live, { input: { kind: 'redrive' }, done: (e) => (e ? rej(e) : res()) }));
+  }
+
   /** Delivers an input to a live execution; resolves once it has been applied and persisted. */
   send(arn: string, input: EngineInput): Promise<void> {
     const live = this.live.get(arn);
@@ -174,7 +181,7 @@ export class Runner {
     try {
       while (live.queue.length > 0) {
         const item = live.queue.shift() as Queued;
-        if (live.snapshot.status !== ExecutionStatus.RUNNING || this.closed) { item.done?.(); continue; }
+        if ((live.snapshot.status !== ExecutionStatus.RUNNING && item.input.kind !== 'redrive') || this.closed) { item.done?.(); continue; }
         try {
           await this.apply(live, item);
           item.done?.();
@@ -248,6 +255,10 @@ export class Runner {
     for (const id of live.storedTimers) if (!s.timers[id] || ended) write.removeTimers.push(id);
     for (const id of live.storedTasks) if (s.tasks[id] === undefined || ended) write.removeTasks.push(id);
     write.execution = { snapshot: '', clockOffset: live.clockOffset };
+    if (item.input.kind === 'redrive') {
+      // Back to RUNNING: the previous stop's fields no longer apply.
+      Object.assign(write.execution, { status: 'RUNNING', stopDate: undefined, output: undefined, error: undefined, cause: undefined, redriveCount: s.info.redriveCount, redriveDate: now });
+    }
     if (ended) {
       const o = s.outcome ?? { status: s.status };
       Object.assign(write.execution, { status: o.status, stopDate: now });
