@@ -445,19 +445,27 @@ class Step {
 
   /** Runs the state's work (again, on a retry). Synchronous for JSONPath states (the hot path). */
   private execute(t: Thread, st: CompiledState): void | Promise<void> {
-    return this.guard(t, st, () => {
-      switch (st.type) {
-        case 'Pass': return this.runPass(t, st);
-        case 'Choice': return this.runChoice(t, st);
-        case 'Wait': return this.runWait(t, st);
-        case 'Succeed': return this.runSucceed(t, st);
-        case 'Fail': return this.runFail(t, st);
-        case 'Task': return this.runTask(t, st);
-        case 'Parallel': return this.runFan(t, st, 'parallel');
-        case 'Map': return this.runFan(t, st, 'map');
-        default: throw new StatesError(StatesErrorName.Runtime, `Unsupported state type ${st.type}`);
-      }
-    });
+    let r: void | Promise<void>;
+    try {
+      r = this.runState(t, st);
+    } catch (e) {
+      return this.stateError(t, st, e);
+    }
+    if (r) return r.then(undefined, (e: unknown) => this.stateError(t, st, e));
+  }
+
+  private runState(t: Thread, st: CompiledState): void | Promise<void> {
+    switch (st.type) {
+      case 'Pass': return this.runPass(t, st);
+      case 'Choice': return this.runChoice(t, st);
+      case 'Wait': return this.runWait(t, st);
+      case 'Succeed': return this.runSucceed(t, st);
+      case 'Fail': return this.runFail(t, st);
+      case 'Task': return this.runTask(t, st);
+      case 'Parallel': return this.runFan(t, st, 'parallel');
+      case 'Map': return this.runFan(t, st, 'map');
+      default: throw new StatesError(StatesErrorName.Runtime, `Unsupported state type ${st.type}`);
+    }
   }
 
   /** Evaluation errors inside a state become that state's error, with AWS's cause prefix. */
