@@ -3,7 +3,7 @@
 //   npm run bench            (or: node --import tsx bench/engine/run.ts [--seconds 2] [--rounds 5])
 import { StateMachine as AlsfMachine } from 'aws-local-stepfunctions';
 import { loadStateMachine } from '../../src/sfn/machine.js';
-import { SimulatedClock, seededEntropy } from '../../src/asl/clock.js';
+import { SimulatedClock } from '../../src/asl/clock.js';
 import { MACHINES } from './machines.js';
 
 const args = process.argv.slice(2);
@@ -31,8 +31,8 @@ const rows: string[] = [];
 for (const m of MACHINES) {
   const sg = loadStateMachine(m.definition);
   const clock = new SimulatedClock(Date.UTC(2025, 0, 1));
-  const entropy = seededEntropy(1);
-  const probe = await sg.run(m.input, { clock, entropy });
+  // Default entropy (crypto UUIDs for execution names), as users run it.
+  const probe = await sg.run(m.input, { clock });
   if (probe.status !== 'SUCCEEDED') throw new Error(`${m.name}: stepgate run ${probe.status} ${probe.error} ${probe.cause}`);
   const transitions = probe.history.filter((e) => e.type.endsWith('StateEntered')).length;
   const sgRates: number[] = [];
@@ -43,7 +43,7 @@ for (const m of MACHINES) {
     if (JSON.stringify(out) !== JSON.stringify(probe.output)) throw new Error(`${m.name}: outputs differ`);
   }
   for (let r = 0; r < rounds; r++) {
-    sgRates.push(transitions * await measure(() => sg.run(m.input, { clock, entropy }), seconds * 1000));
+    sgRates.push(transitions * await measure(() => sg.run(m.input, { clock }), seconds * 1000));
     if (peer) peerRates.push(transitions * await measure(() => peer.run(m.input as never).result, seconds * 1000));
   }
   const sgT = median(sgRates);

@@ -32,12 +32,15 @@ export function seededEntropy(seed = 42): Entropy {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
+  const hex8 = (): string => (Math.floor(random() * 0x100000000) >>> 0).toString(16).padStart(8, '0');
   const uuid = (): string => {
-    const h = Array.from({ length: 32 }, () => Math.floor(random() * 16).toString(16));
-    h[12] = '4';
-    h[16] = ((parseInt(h[16] ?? '0', 16) & 0x3) | 0x8).toString(16);
-    const s = h.join('');
-    return `${s.slice(0, 8)}-${s.slice(8, 12)}-${s.slice(12, 16)}-${s.slice(16, 20)}-${s.slice(20)}`;
+    const a = hex8();
+    const b = hex8();
+    const c = hex8();
+    const d = hex8();
+    // version 4, variant 10xx
+    const variant = ((parseInt(c.charAt(0), 16) & 0x3) | 0x8).toString(16);
+    return `${a}-${b.slice(0, 4)}-4${b.slice(5, 8)}-${variant}${c.slice(1, 4)}-${c.slice(4, 8)}${d}`;
   };
   return { random, uuid };
 }

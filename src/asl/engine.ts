@@ -1008,7 +1008,8 @@ class Step {
     let text: string | undefined = output === t.input ? t.enteredText : undefined;
     t.enteredText = undefined;
     if (text === undefined && !this.env.lazyPayloads) text = toJsonText(output);
-    if (this.overLimit(output, text)) {
+    // An unchanged input was already checked when the previous state produced it.
+    if (output !== t.input && this.overLimit(output, text)) {
       throw new StatesError(StatesErrorName.DataLimitExceeded, `The state/task '${st.name}' returned a result with a size exceeding the maximum number of bytes service limit.`);
     }
     const details: Record<string, unknown> = { name: st.name, output: text ?? new JsonPayload(output), outputDetails: TRUNCATED_FALSE };

@@ -141,7 +141,7 @@ async function runExecution(compiled: CompiledMachine, base: Info, rawInput: unk
     : `arn:aws:states:${base.region}:${base.accountId}:${kind}:${base.stateMachineName}:${name}`;
   const info: ExecutionInfo = { ...base, executionArn, name, startTime: options.startTime ?? clock.now(), redriveCount: 0 };
   const snapshot = createSnapshot(info, input);
-  const history: HistoryEvent[] = [];
+  let history: HistoryEvent[] = [];
   const queue: EngineInput[] = [{ kind: 'start' }];
   const timers = new Map<string, { dueAt: number; handle?: ReturnType<typeof setTimeout> }>();
   /** handlers sleeping in virtual time: they do not count as busy */
@@ -211,10 +211,9 @@ async function runExecution(compiled: CompiledMachine, base: Info, rawInput: unk
     const next = queue.shift();
     if (next) {
       const r = await step(compiled, snapshot, next, { now: clock.now(), entropy, lazyPayloads: true });
-      for (const e of r.events) {
-        history.push(e);
-        if (options.onEvent) options.onEvent(materializeEvent(e));
-      }
+      if (history.length === 0) history = r.events;
+      else for (const e of r.events) history.push(e);
+      if (options.onEvent) for (const e of r.events) options.onEvent(materializeEvent(e));
       execute(r.commands);
       continue;
     }
