@@ -63,7 +63,8 @@ interface Thread {
   last: number;
   started: boolean;
   retries: number[];
-  vars: Record<string, JsonValue>;
+  /** this thread's variable scope (created on first assignment) */
+  vars?: Record<string, JsonValue>;
   task?: TaskRef;
   fan?: Fan;
   /** runs as a child execution of a distributed Map: its events are not part of this history */
@@ -322,8 +323,10 @@ class Step {
           t.last = this.emitT(t, 'MapIterationStarted', t.last, 'mapIterationStartedEventDetails', { index: t.index, name: parent.state });
         }
       }
-      if (t.stage === 'enter') await this.enter(t);
-      else if (t.stage === 'fanDone') await this.fanDone(t);
+      if (t.stage === 'enter') {
+        const r = this.enter(t);
+        if (r) await r;
+      } else if (t.stage === 'fanDone') await this.fanDone(t);
     }
   }
 
@@ -331,7 +334,7 @@ class Step {
     const id = parent < 0 ? ROOT : ++this.s.seq;
     const t: Thread = {
       id, parent, kind, index, list: list.id, state: list.startAt, stage: 'enter', input,
-      entered: 0, enteredAt: 0, last, started: false, retries: [], vars: {},
+      entered: 0, enteredAt: 0, last, started: false, retries: [],
     };
     this.s.threads[id] = t;
     return t;
@@ -384,7 +387,7 @@ class Step {
   /** Variable lookup through the thread's scope chain (Parallel branches / Map iterations read outer scopes). */
   lookupVar(t: Thread, name: string): JsonValue | undefined {
     for (let c: Thread | undefined = t; c; c = this.s.threads[c.parent]) {
-      if (Object.prototype.hasOwnProperty.call(c.vars, name)) return c.vars[name];
+      if (c.vars && Object.prototype.hasOwnProperty.call(c.vars, name)) return c.vars[name];
     }
     return undefined;
   }
@@ -392,7 +395,7 @@ class Step {
   visibleVars(t: Thread): Record<string, JsonValue> {
     const chain: Thread[] = [];
     for (let c: Thread | undefined = t; c; c = this.s.threads[c.parent]) chain.unshift(c);
-    return Object.assign({}, ...chain.map((c) => c.vars)) as Record<string, JsonValue>;
+    return Object.assign({}, ...chain.map((c) => c.vars ?? {})) as Record<string, JsonValue>;
   }
 
   get entropy(): StepEnv['entropy'] {
@@ -421,15 +424,15 @@ class Step {
   // ---------------------------------------------------------------- states
 
   /** Enters t.state and runs it as far as it goes without waiting. */
-  private async enter(t: Thread): Promise<void> {
-    // Runs successive states of this thread until it blocks or ends.
+  private enter(t: Thread): void | Promise<void> {
+    // Runs successive states of this thread until it blocks or ends; synchronous until a state needs to await.
     while (t.stage === 'enter' && this.s.status === ExecutionStatus.RUNNING) {
       const st = this.stateOf(t);
       if (this.s.nextEventId > MAX_HISTORY_EVENTS) {
         this.finish({ status: ExecutionStatus.FAILED, error: StatesErrorName.Runtime, cause: `The execution reached the maximum number of history events (${MAX_HISTORY_EVENTS}).` }, t.last);
         return;
       }
-      t.retries = [];
+      if (t.retries.length > 0) t.retries = [];
       t.enteredAt = this.env.now;
       t.enteredPrev = t.last;
       // The previous state's output text is this state's input text: serialise each payload once.
@@ -439,7 +442,7 @@ class Step {
       t.entered = this.emitT(t, `${st.type}StateEntered`, t.last, 'stateEnteredEventDetails', { name: st.name, input: inputText ?? new JsonPayload(t.input), inputDetails: TRUNCATED_FALSE });
       t.last = t.entered;
       const r = this.execute(t, st);
-      if (r) await r;
+      if (r) return r.then(() => this.enter(t));
     }
   }
 
@@ -1017,7 +1020,7 @@ class Step {
       const av: Record<string, string> = {};
       for (const [k, v] of Object.entries(assigned)) {
         av[k] = toJsonText(v);
-        t.vars[k] = v;
+        (t.vars ??= {})[k] = v;
       }
       details.assignedVariables = av;
       details.assignedVariablesDetails = TRUNCATED_FALSE;
