@@ -2,7 +2,7 @@
 // every thread that can run, then returns the history events it produced and the commands (invoke a
 // task, start a timer, ...) the runner must carry out. The snapshot is plain JSON data, so a runner can
 // persist it after every step and resume after a crash. No I/O, no host clock, no host randomness.
-import { cloneJson, isJsonObject, toJsonText, utf8Length, type JsonObject, type JsonValue } from './json.js';
+import { isJsonObject, toJsonText, utf8Length, type JsonObject, type JsonValue } from './json.js';
 import { ExpressionError, StatesError, StatesErrorName, type ErrorValue } from './errors.js';
 import { errorMatches, type CompiledMachine, type CompiledState, type StateList } from './compile.js';
 import { JsonPayload, TRUNCATED_FALSE, type HistoryEvent } from './history.js';
@@ -518,7 +518,8 @@ class Step {
     if (this.jsonata(st)) return this.runPassJsonata(t, st);
     const effective = this.effectiveInput(t, st);
     let result: JsonValue = st.parameters ? st.parameters(this.scope(t, st, effective)) : effective;
-    if (st.result !== undefined) result = cloneJson(st.result);
+    // Payload values are never mutated inside the engine, so the literal Result can be shared.
+    if (st.result !== undefined) result = st.result;
     const assigned = st.assign ? this.assignSync(st.assign, this.scope(t, st, result)) : undefined;
     const combined = st.resultPath ? st.resultPath(t.input, result) : result;
     this.exit(t, st, this.applyOutputPath(t, st, combined), assigned);
@@ -725,7 +726,7 @@ class Step {
         effective = this.effectiveInput(t, st);
         if (st.parameters) effective = st.parameters(this.scope(t, st, effective));
       }
-      inputs = st.branches.map(() => cloneJson(effective));
+      inputs = st.branches.map(() => effective);
     } else {
       const base = jsonata ? t.input : this.effectiveInput(t, st);
       const sc = this.scope(t, st, base);
@@ -760,7 +761,7 @@ class Step {
           const isc = this.scope(t, st, base, { mapItem: { index: i, value: items[i] as JsonValue } });
           prepared.push(await selector.eval(isc));
         }
-      } else prepared = items.map((x) => cloneJson(x));
+      } else prepared = items;
       inputs = await this.batch(st, sc, prepared);
     }
     if (kind === 'parallel') {

@@ -2,13 +2,14 @@
 // definition once; machine.run() drives one execution in-process with local task handlers, an
 // injectable clock and entropy, and virtual time (timeScale 0: waits and retries take no real time).
 // It lives in sfn/ because it owns the effects (timers, the host clock) that the pure engine in asl/ may not.
-import { isJsonObject, type JsonObject, type JsonValue } from '../asl/json.js';
+import { cloneJson, isJsonObject, type JsonObject, type JsonValue } from '../asl/json.js';
 import { compileMachine, type CompiledMachine } from '../asl/compile.js';
 import { createSnapshot, step } from '../asl/engine.js';
 import { materializeEvent, type HistoryEvent } from '../asl/history.js';
 import type { Clock, Entropy } from '../asl/clock.js';
-import { ExecutionStatus, StateMachineType, type Command, type EngineInput, type ExecutionInfo, type InvokeTaskCommand } from '../asl/engine-types.js';
+import { ExecutionStatus, IntegrationPattern, StateMachineType, type Command, type EngineInput, type ExecutionInfo, type InvokeTaskCommand } from '../asl/engine-types.js';
 import { formatInvalidDefinition, validateDefinition, type Diagnostic } from '../asl/validate.js';
+import type { TaskDispatcher } from './dispatch.js';
 
 export interface LoadOptions {
   type?: StateMachineType;
@@ -43,6 +44,8 @@ export interface RunOptions {
   tasks?: Record<string, TaskHandler>;
   /** fallback for resources without a handler in `tasks` */
   resolveTask?: (command: InvokeTaskCommand) => TaskHandler | undefined;
+  /** the server's task integrations (Lambda, nested executions, HTTP...) for resources no handler takes */
+  dispatchers?: TaskDispatcher[];
   /** 0 = virtual time (no real waiting; the default); 1 = real time; 0.01 = 100× faster */
   timeScale?: number;
   clock?: Clock;
@@ -165,14 +168,43 @@ async function runExecution(compiled: CompiledMachine, base: Info, rawInput: unk
     poke();
   });
 
+  const running = new Map<string, AbortController>();
+  const dispatch = (cmd: InvokeTaskCommand, dispatcher: TaskDispatcher): void => {
+    const ac = new AbortController();
+    running.set(cmd.taskId, ac);
+    inflight++;
+    void (async () => {
+      let msg: EngineInput;
+      try {
+        const out = await dispatcher.invoke(cmd, {
+          executionArn, stateMachineArn: base.stateMachineArn, region: base.region, accountId: base.accountId, signal: ac.signal,
+          submitted: (output) => { if (!ac.signal.aborted) { queue.push({ kind: 'taskSubmitted', taskId: cmd.taskId, output }); poke(); } },
+        });
+        msg = cmd.pattern === IntegrationPattern.WAIT_FOR_TASK_TOKEN
+          ? { kind: 'taskSubmitted', taskId: cmd.taskId, output: out }
+          : { kind: 'taskSucceeded', taskId: cmd.taskId, output: out };
+      } catch (e) {
+        const f = toFailure(e);
+        msg = { kind: 'taskFailed', taskId: cmd.taskId, error: f.error, ...(f.cause !== undefined ? { cause: f.cause } : {}) };
+      }
+      inflight--;
+      running.delete(cmd.taskId);
+      if (!cancelled.has(cmd.taskId) && !ac.signal.aborted) queue.push(msg);
+      poke();
+    })();
+  };
+
   const invoke = (cmd: InvokeTaskCommand): void => {
     const handler = options.tasks?.[cmd.resource] ?? options.resolveTask?.(cmd);
+    const dispatcher = handler ? undefined : options.dispatchers?.find((d) => d.handles(cmd.resource));
+    if (dispatcher) { dispatch(cmd, dispatcher); return; }
     inflight++;
     void (async () => {
       let msg: EngineInput;
       try {
         if (!handler) throw missingHandler(cmd.resource);
-        const out = await handler(cmd.parameters, { resource: cmd.resource, stateName: cmd.stateName, sleep, ...(cmd.taskToken ? { taskToken: cmd.taskToken } : {}) });
+        // Handlers get their own copy: the engine shares payload values and never mutates them.
+        const out = await handler(cloneJson(cmd.parameters), { resource: cmd.resource, stateName: cmd.stateName, sleep, ...(cmd.taskToken ? { taskToken: cmd.taskToken } : {}) });
         msg = { kind: 'taskSucceeded', taskId: cmd.taskId, output: (out === undefined ? null : JSON.parse(JSON.stringify(out))) as JsonValue };
       } catch (e) {
         const f = toFailure(e);
@@ -187,7 +219,7 @@ async function runExecution(compiled: CompiledMachine, base: Info, rawInput: unk
   const execute = (commands: Command[]): void => {
     for (const c of commands) {
       if (c.kind === 'invokeTask') invoke(c);
-      else if (c.kind === 'cancelTask') cancelled.add(c.taskId);
+      else if (c.kind === 'cancelTask') { cancelled.add(c.taskId); running.get(c.taskId)?.abort(); }
       else if (c.kind === 'startTimer') {
         const rec: { dueAt: number; handle?: ReturnType<typeof setTimeout> } = { dueAt: c.dueAt };
         if (timeScale > 0) {
@@ -244,12 +276,13 @@ async function runExecution(compiled: CompiledMachine, base: Info, rawInput: unk
     throw new Error('Execution is stuck: it waits for a task result that no handler will deliver');
   }
   for (const t of timers.values()) if (t.handle) clearTimeout(t.handle);
+  for (const ac of running.values()) ac.abort();
   options.signal?.removeEventListener('abort', onAbort);
   const o = snapshot.outcome ?? { status: snapshot.status };
   let apiHistory: RunHistoryEvent[] | undefined;
   return {
     status: o.status,
-    ...(o.output !== undefined ? { output: o.output } : {}),
+    ...(o.output !== undefined ? { output: cloneJson(o.output) } : {}),
     ...(o.error !== undefined ? { error: o.error } : {}),
     ...(o.cause !== undefined ? { cause: o.cause } : {}),
     // Built on first read: runs whose history nobody reads do not pay for the Date objects.
