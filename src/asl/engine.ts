@@ -5,7 +5,7 @@
 import { isJsonObject, toJsonText, utf8Length, type JsonObject, type JsonValue } from './json.js';
 import { ExpressionError, StatesError, StatesErrorName, type ErrorValue } from './errors.js';
 import { errorMatches, type CompiledMachine, type CompiledState, type StateList } from './compile.js';
-import { JsonPayload, TRUNCATED_FALSE, type HistoryEvent } from './history.js';
+import { JsonPayload, LazyStateEvent, TRUNCATED_FALSE, type HistoryEvent } from './history.js';
 import type { Scope } from './scope.js';
 import { isoMillis, parseTimestamp } from './timestamp.js';
 import { jsonTypeName } from './jsonata-eval.js';
@@ -269,7 +269,7 @@ class Step {
       const name = task.kind === 'lambda' ? st.raw.Resource : task.resourceType;
       const err = { error: StatesErrorName.DataLimitExceeded, cause: `The state/task '${String(name)}' returned a result with a size exceeding the maximum number of bytes service limit.` };
       this.emitTaskFailed(t, task, err);
-      await this.handleError(t, st, err);
+      await this.handleError(t, st, err, true);
       return;
     }
     if (task.kind === 'lambda') t.last = this.emitT(t, 'LambdaFunctionSucceeded', t.last, 'lambdaFunctionSucceededEventDetails', { output: text, outputDetails: TRUNCATED_FALSE });
@@ -366,6 +366,14 @@ class Step {
     return jsonSizeBound(v, MAX_PAYLOAD_BYTES) < 0 && overPayloadLimit(toJsonText(v));
   }
 
+  /** A StateEntered/Exited event in lazy-payload mode (see LazyStateEvent). */
+  private emitLazyState(t: Thread, type: string, name: string, payload: JsonValue, assigned: Record<string, string> | undefined): number {
+    if (t.silent) return t.last;
+    const id = this.s.nextEventId++;
+    this.events.push(new LazyStateEvent(this.env.now, type, id, t.last, name, payload, assigned) as unknown as HistoryEvent);
+    return id;
+  }
+
   /** Thread-scoped event: threads of a distributed Map run as child executions and record nothing here. */
   private emitT(t: Thread, type: string, previousEventId: number, detailsKey?: string, details?: unknown): number {
     return t.silent ? previousEventId : this.emit(type, previousEventId, detailsKey, details);
@@ -439,7 +447,9 @@ class Step {
       const inputText = t.inputText ?? (this.env.lazyPayloads ? undefined : toJsonText(t.input));
       t.inputText = undefined;
       t.enteredText = inputText;
-      t.entered = this.emitT(t, `${st.type}StateEntered`, t.last, 'stateEnteredEventDetails', { name: st.name, input: inputText ?? new JsonPayload(t.input), inputDetails: TRUNCATED_FALSE });
+      t.entered = inputText === undefined
+        ? this.emitLazyState(t, `${st.type}StateEntered`, st.name, t.input, undefined)
+        : this.emitT(t, `${st.type}StateEntered`, t.last, 'stateEnteredEventDetails', { name: st.name, input: inputText, inputDetails: TRUNCATED_FALSE });
       t.last = t.entered;
       const r = this.execute(t, st);
       if (r) return r.then(() => this.enter(t));
@@ -1016,19 +1026,27 @@ class Step {
     if (output !== t.input && this.overLimit(output, text)) {
       throw new StatesError(StatesErrorName.DataLimitExceeded, `The state/task '${st.name}' returned a result with a size exceeding the maximum number of bytes service limit.`);
     }
-    const details: Record<string, unknown> = { name: st.name, output: text ?? new JsonPayload(output), outputDetails: TRUNCATED_FALSE };
+    let av: Record<string, string> | undefined;
     if (assigned && Object.keys(assigned).length > 0) {
-      const av: Record<string, string> = {};
+      av = {};
       for (const [k, v] of Object.entries(assigned)) {
         av[k] = toJsonText(v);
         (t.vars ??= {})[k] = v;
       }
-      details.assignedVariables = av;
-      details.assignedVariablesDetails = TRUNCATED_FALSE;
     }
-    t.last = this.emitT(t, `${st.type}StateExited`, t.last, 'stateExitedEventDetails', details);
-    const target = next ?? st.next;
-    if (terminal || st.end || target === undefined) {
+    if (text === undefined) {
+      t.last = this.emitLazyState(t, `${st.type}StateExited`, st.name, output, av);
+    } else {
+      const details: Record<string, unknown> = { name: st.name, output: text, outputDetails: TRUNCATED_FALSE };
+      if (av) {
+        details.assignedVariables = av;
+        details.assignedVariablesDetails = TRUNCATED_FALSE;
+      }
+      t.last = this.emitT(t, `${st.type}StateExited`, t.last, 'stateExitedEventDetails', details);
+    }
+    // A catcher's Next wins over the state's own End (Catch on an End state).
+    const target = next ?? (st.end ? undefined : st.next);
+    if (terminal || target === undefined) {
       this.endThread(t, output);
       return;
     }
@@ -1063,13 +1081,18 @@ class Step {
   }
 
   /** Retry, then Catch, then fail the thread (FACTS §2.9). */
-  private async handleError(t: Thread, st: CompiledState, err: ErrorValue): Promise<void> {
+  private async handleError(t: Thread, st: CompiledState, err: ErrorValue, oversizedResult = false): Promise<void> {
     const name = err.error ?? '';
-    const fatal = name === StatesErrorName.Runtime || name === StatesErrorName.DataLimitExceeded;
+    // An oversized task result is an ordinary task error that States.ALL catches [rec:
+    // errors/states_errors/test_service_task_lambada_catch_state_all_data_limit_exceeded_on_large_utf8_response];
+    // oversized state input/output stays terminal.
+    const fatal = name === StatesErrorName.Runtime || (name === StatesErrorName.DataLimitExceeded && !oversizedResult);
+    const matches = (errorEquals: readonly string[]): boolean => errorMatches(errorEquals, name)
+      || (oversizedResult && errorEquals.includes(StatesErrorName.ALL));
     if (!fatal) {
       for (let i = 0; i < st.retry.length; i++) {
         const r = st.retry[i] as CompiledState['retry'][number];
-        if (!errorMatches(r.errorEquals, name)) continue;
+        if (!matches(r.errorEquals)) continue;
         const count = t.retries[i] ?? 0;
         if (count < r.maxAttempts) {
           t.retries[i] = count + 1;
@@ -1089,7 +1112,7 @@ class Step {
     t.fanStarted = false;
     if (!fatal) {
       for (const c of st.catch) {
-        if (!errorMatches(c.errorEquals, name)) continue;
+        if (!matches(c.errorEquals)) continue;
         const errorOutput: JsonObject = { Error: name };
         if (err.cause !== undefined) errorOutput.Cause = err.cause;
         t.stage = 'enter';

@@ -46,8 +46,39 @@ export class JsonPayload {
   }
 }
 
+/**
+ * A StateEntered/StateExited event recorded in lazy mode: one object instead of event + details +
+ * payload (the most frequent events). materializeEvent turns it into the AWS shape.
+ */
+export class LazyStateEvent {
+  [field: string]: unknown;
+  declare timestamp: number;
+  declare type: string;
+  declare id: number;
+  declare previousEventId: number;
+  constructor(timestamp: number, type: string, id: number, previousEventId: number,
+    readonly lazyName: string, readonly lazyPayload: unknown, readonly lazyAssigned?: Record<string, string>) {
+    this.timestamp = timestamp;
+    this.type = type;
+    this.id = id;
+    this.previousEventId = previousEventId;
+  }
+}
+
 /** The event with every lazy payload turned into its JSON text. */
 export function materializeEvent(e: HistoryEvent): HistoryEvent {
+  if (e instanceof LazyStateEvent) {
+    const text = toJsonText(e.lazyPayload);
+    const entered = e.type.endsWith('StateEntered');
+    const details: Record<string, unknown> = entered
+      ? { name: e.lazyName, input: text, inputDetails: TRUNCATED_FALSE }
+      : { name: e.lazyName, output: text, outputDetails: TRUNCATED_FALSE };
+    if (e.lazyAssigned) {
+      details.assignedVariables = e.lazyAssigned;
+      details.assignedVariablesDetails = TRUNCATED_FALSE;
+    }
+    return { timestamp: e.timestamp, type: e.type, id: e.id, previousEventId: e.previousEventId, [entered ? 'stateEnteredEventDetails' : 'stateExitedEventDetails']: details };
+  }
   const key = detailsKey(e.type);
   const d = key ? (e[key] as Record<string, unknown> | undefined) : undefined;
   if (!key || !d) return e;

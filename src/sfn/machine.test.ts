@@ -298,14 +298,34 @@ test('legacy Lambda ARN records LambdaFunction* events; a missing function fails
   assert.match(missing.cause ?? '', /^Function not found: arn:aws:lambda:us-east-1:000000000000:function:f:\$LATEST \(Service: AWSLambda; Status Code: 404; Error Code: ResourceNotFoundException;/);
 });
 
-test('a result over 256 KiB fails with States.DataLimitExceeded, which States.ALL does not catch', async () => {
+test('a task result over 256 KiB fails with States.DataLimitExceeded, which States.ALL catches (recorded AWS behaviour)', async () => {
   const m = loadStateMachine({
     StartAt: 'T',
-    States: { T: { Type: 'Task', Resource: TASK, Catch: [{ ErrorEquals: ['States.ALL'], Next: 'C' }], End: true }, C: { Type: 'Succeed' } },
+    States: { T: { Type: 'Task', Resource: TASK, Catch: [{ ErrorEquals: ['States.ALL'], Next: 'C' }], End: true }, C: { Type: 'Pass', End: true } },
   });
   const r = await m.run({}, opts({ tasks: { [TASK]: () => 'a'.repeat(262_145) } }));
-  assert.equal(r.status, 'FAILED');
-  assert.equal(r.error, 'States.DataLimitExceeded');
+  assert.equal(r.status, 'SUCCEEDED');
+  // corpus: errors/states_errors/test_service_task_lambada_catch_state_all_data_limit_exceeded_on_large_utf8_response
+  assert.deepEqual(r.output, { Error: 'States.DataLimitExceeded', Cause: "The state/task 'lambda' returned a result with a size exceeding the maximum number of bytes service limit." });
+});
+
+test('a state output over 256 KiB is terminal: States.ALL does not catch it', async () => {
+  const m = loadStateMachine({
+    StartAt: 'P',
+    States: { P: { Type: 'Pass', Parameters: { 'big.$': '$.s' }, Next: 'E' }, E: { Type: 'Succeed' } },
+  });
+  const r = await m.run({ s: 'a'.repeat(200_000) }, opts());
+  assert.equal(r.status, 'SUCCEEDED');
+  const over = loadStateMachine({
+    StartAt: 'P',
+    States: {
+      P: { Type: 'Pass', Parameters: { 'a.$': '$.s', 'b.$': '$.s' }, End: true },
+    },
+  });
+  const failed = await over.run({ s: 'a'.repeat(140_000) }, opts());
+  assert.equal(failed.status, 'FAILED');
+  assert.equal(failed.error, 'States.DataLimitExceeded');
+  assert.equal(failed.cause, "The state/task 'P' returned a result with a size exceeding the maximum number of bytes service limit.");
 });
 
 test('JSONata: Arguments, Output and Assign with $states; Assign and Output see the same (entry) variables', async () => {
