@@ -91,7 +91,8 @@ export interface Snapshot {
   input: JsonValue;
   nextEventId: number;
   seq: number;
-  threads: Record<string, Thread>;
+  /** live threads by id; a finished one is set to undefined (deleting keys would slow the object down) */
+  threads: Record<string, Thread | undefined>;
   ready: number[];
   timers: Record<string, TimerRec>;
   tasks: Record<string, number>;
@@ -156,7 +157,7 @@ class Step {
     delete s.outcome;
     s.info.redriveCount++;
     s.info.redriveTime = this.env.now;
-    for (const id of Object.keys(s.threads)) if (Number(id) !== ROOT) delete s.threads[id];
+    s.threads = { [ROOT]: root };
     s.ready = [];
     s.timers = {};
     s.tasks = {};
@@ -984,11 +985,12 @@ class Step {
 
   /** Forgets a thread; drain() skips ids of forgotten threads still in the ready queue. */
   private dropThread(id: number): void {
-    delete this.s.threads[id];
+    this.s.threads[id] = undefined;
   }
 
   private abortAll(): void {
     for (const t of Object.values(this.s.threads)) {
+      if (!t) continue;
       if (t.task) {
         this.commands.push({ kind: 'cancelTask', taskId: t.task.id });
       }
