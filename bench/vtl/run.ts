@@ -1,6 +1,6 @@
 // Renders the seed templates and the corpus templates with stepgate and with velocityjs (the engine of
 // serverless-offline) in one run, and writes renders per second and the ratio to BENCHMARKS.md "## VTL".
-//   node --import tsx bench/vtl/run.ts [--no-write]
+//   npm run bench:vtl   (compiled JS, as users run it)   or: node --import tsx bench/vtl/run.ts [--no-write]
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
@@ -9,7 +9,13 @@ import { buildVariables, compileTemplate, renderMappingTemplate, type MappingReq
 import { SEED_TEMPLATES, type BenchTemplate } from './seed-templates.js';
 import { compileVelocityjs, velocityjsVars } from './velocityjs-shim.js';
 
-const repo = fileURLToPath(new URL('../..', import.meta.url));
+/** The repository root: the nearest folder above this file with a package.json (works from .bench-dist too). */
+function findRepo(): string {
+  let dir = fileURLToPath(new URL('.', import.meta.url));
+  while (!existsSync(join(dir, 'package.json')) && dir !== '/') dir = join(dir, '..');
+  return dir;
+}
+const repo = findRepo();
 const corpusFile = join(process.env.STEPGATE_CONFORMANCE_DIR ?? join(repo, '..', 'shared', 'conformance'), 'apigw', 'dev.jsonl');
 
 function corpusTemplates(): BenchTemplate[] {
