@@ -1,0 +1,484 @@
+// Loads a SAM / CloudFormation template from disk and turns it into a deployment plan: the state
+// machines, functions and REST APIs to create locally, with every intrinsic function resolved the way
+// CloudFormation would (parameters with overrides, conditions, mappings, pseudo parameters, AWS::Include
+// of local files) and the SAM transform applied (Globals, AWS::Serverless::* resources, Api events).
+// Resource types stepgate does not run are listed in `unsupported`, never silently dropped.
+import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { dirname, isAbsolute, resolve as resolvePath } from 'node:path';
+import { parseTemplateText } from './yaml-cfn.js';
+import { TemplateError } from './errors.js';
+import { evaluateCondition, resolveValue, type ResolveContext } from './intrinsics.js';
+
+export interface LoadTemplateOptions {
+  stackName?: string;
+  region?: string;
+  accountId?: string;
+  /** `--parameter-overrides Name=Value` */
+  parameterOverrides?: Record<string, string>;
+  /** values for Fn::ImportValue (exports of other stacks) */
+  imports?: Record<string, unknown>;
+}
+
+export interface PlannedStateMachine {
+  logicalId: string;
+  line?: number;
+  name: string;
+  arn: string;
+  type: 'STANDARD' | 'EXPRESS';
+  definition: Record<string, unknown>;
+  roleArn: string;
+}
+
+export interface PlannedFunction {
+  logicalId: string;
+  line?: number;
+  name: string;
+  arn: string;
+  /** absolute directory (CodeUri / Code as a local path) */
+  codeDir?: string;
+  /** Code.ZipFile inline source */
+  inlineCode?: string;
+  handler: string;
+  runtime: string;
+  environment: Record<string, string>;
+  timeout: number;
+  memorySize: number;
+}
+
+export interface PlannedApi {
+  logicalId: string;
+  line?: number;
+  apiId: string;
+  name: string;
+  /** the OpenAPI document to import */
+  body: Record<string, unknown>;
+  stageName: string;
+  variables: Record<string, string>;
+}
+
+export interface UnsupportedResource { logicalId: string; type: string; line?: number }
+
+export interface StackPlan {
+  file: string;
+  stackName: string;
+  region: string;
+  accountId: string;
+  parameters: Record<string, unknown>;
+  stateMachines: PlannedStateMachine[];
+  functions: PlannedFunction[];
+  apis: PlannedApi[];
+  /** IAM roles are recorded (their ARNs resolve) but not enforced */
+  roles: { logicalId: string; name: string; arn: string }[];
+  unsupported: UnsupportedResource[];
+  outputs: Record<string, unknown>;
+}
+
+const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Recorded but not run: these resources only grant or describe, which local runs do not need. */
+const RECORDED_ONLY = new Set([
+  'AWS::IAM::Role', 'AWS::IAM::Policy', 'AWS::IAM::ManagedPolicy', 'AWS::Lambda::Permission', 'AWS::Logs::LogGroup',
+  'AWS::ApiGateway::Account', 'AWS::ApiGateway::Deployment', 'AWS::ApiGateway::Stage',
+]);
+
+/** Deterministic 10-character API id, so URLs stay the same from one start to the next. */
+export function apiIdFor(stackName: string, logicalId: string): string {
+  const h = createHash('sha256').update(`${stackName}/${logicalId}`).digest();
+  const alphabet = 'abcdefghijklmnopqrstuvwxyz0123456789';
+  return Array.from(h.subarray(0, 10), (b) => alphabet[b % 36]).join('');
+}
+
+export function loadTemplate(file: string, options: LoadTemplateOptions = {}): StackPlan {
+  const path = resolvePath(file);
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new TemplateError(`cannot read template: ${(e as Error).message}`, { file: path });
+  }
+  const { template, resourceLines } = parseTemplateText(text, path);
+  return planTemplate(template, { ...options, file: path, resourceLines });
+}
+
+interface PlanContext extends LoadTemplateOptions {
+  file: string;
+  resourceLines?: Map<string, number>;
+}
+
+export function planTemplate(template: Record<string, unknown>, opts: PlanContext): StackPlan {
+  const file = opts.file;
+  const baseDir = dirname(file);
+  const region = opts.region ?? 'us-east-1';
+  const accountId = opts.accountId ?? '000000000000';
+  const stackName = opts.stackName ?? 'stepgate';
+  const lineOf = (id: string): number | undefined => opts.resourceLines?.get(id);
+  const where = (id: string): { file: string; logicalId: string; line?: number } => {
+    const line = lineOf(id);
+    return { file, logicalId: id, ...(line !== undefined ? { line } : {}) };
+  };
+
+  if (!isObj(template.Resources) || Object.keys(template.Resources).length === 0) {
+    throw new TemplateError('the template has no Resources section (at least one resource is required)', { file });
+  }
+  const resources = template.Resources as Record<string, unknown>;
+  const pseudo: Record<string, string> = {
+    'AWS::Region': region, 'AWS::AccountId': accountId, 'AWS::StackName': stackName, 'AWS::Partition': 'aws',
+    'AWS::URLSuffix': 'amazonaws.com', 'AWS::StackId': `arn:aws:cloudformation:${region}:${accountId}:stack/${stackName}/00000000-0000-0000-0000-000000000000`,
+  };
+  const parameters = resolveParameters(template.Parameters, opts.parameterOverrides ?? {}, file);
+  const mappings = isObj(template.Mappings) ? template.Mappings : {};
+  const includeCache = new Map<string, unknown>();
+  const include = (location: string): unknown => {
+    if (/^s3:\/\//.test(location) || /^https?:\/\//.test(location)) {
+      throw new TemplateError(`AWS::Include of ${location}: only local files can be included locally`, { file });
+    }
+    const p = isAbsolute(location) ? location : resolvePath(baseDir, location);
+    if (!includeCache.has(p)) {
+      let t: string;
+      try {
+        t = readFileSync(p, 'utf8');
+      } catch (e) {
+        throw new TemplateError(`AWS::Include: cannot read ${p}: ${(e as Error).message}`, { file });
+      }
+      includeCache.set(p, parseTemplateText(t, p).template);
+    }
+    return includeCache.get(p);
+  };
+
+  // Physical ids are known before any property is resolved, so Ref/GetAtt between resources work.
+  const physical = new Map<string, { type: string; ref: string; atts: Record<string, unknown> }>();
+  const conditions: Record<string, boolean> = {};
+  const ctx: ResolveContext = {
+    parameters, pseudo, conditions, mappings,
+    refOf: (id) => physical.get(id)?.ref,
+    getAtt: (id, att) => {
+      const p = physical.get(id);
+      if (!p) throw new TemplateError(`Fn::GetAtt refers to ${id}, which is not a resource of this template`, { file });
+      if (!(att in p.atts)) throw new TemplateError(`Fn::GetAtt: ${p.type} ${id} has no attribute ${att} in stepgate`, where(id));
+      return p.atts[att];
+    },
+    include,
+    importValue: (name) => {
+      if (!opts.imports || !(name in opts.imports)) throw new TemplateError(`Fn::ImportValue ${name}: no such export (pass imports to stepgate)`, { file });
+      return opts.imports[name];
+    },
+  };
+  evaluateConditions(template.Conditions, ctx, file);
+
+  const globals = isObj(template.Globals) ? template.Globals : {};
+  const active: [string, Record<string, unknown>][] = [];
+  for (const [id, raw] of Object.entries(resources)) {
+    if (!isObj(raw) || typeof raw.Type !== 'string') throw new TemplateError('every resource needs a Type', where(id));
+    if (typeof raw.Condition === 'string') {
+      if (!(raw.Condition in conditions)) throw new TemplateError(`the condition ${raw.Condition} is not defined`, where(id));
+      if (!conditions[raw.Condition]) continue;
+    }
+    active.push([id, raw]);
+  }
+  const nameOf = (id: string, props: Record<string, unknown>, key: string, dflt: string): string => {
+    if (!(key in props)) return dflt;
+    const v = resolveValue(props[key], { ...ctx, logicalId: id, refOf: () => undefined });
+    return typeof v === 'string' && v !== '' ? v : dflt;
+  };
+  for (const [id, raw] of active) {
+    const props = isObj(raw.Properties) ? raw.Properties : {};
+    const type = raw.Type as string;
+    switch (type) {
+      case 'AWS::Serverless::StateMachine':
+      case 'AWS::StepFunctions::StateMachine': {
+        const name = nameOf(id, props, type === 'AWS::Serverless::StateMachine' ? 'Name' : 'StateMachineName', id);
+        const arn = `arn:aws:states:${region}:${accountId}:stateMachine:${name}`;
+        physical.set(id, { type, ref: arn, atts: { Arn: arn, Name: name } });
+        break;
+      }
+      case 'AWS::Serverless::Function':
+      case 'AWS::Lambda::Function': {
+        const name = nameOf(id, props, 'FunctionName', id);
+        const arn = `arn:aws:lambda:${region}:${accountId}:function:${name}`;
+        physical.set(id, { type, ref: name, atts: { Arn: arn } });
+        break;
+      }
+      case 'AWS::Serverless::Api':
+      case 'AWS::ApiGateway::RestApi': {
+        const apiId = apiIdFor(stackName, id);
+        physical.set(id, { type, ref: apiId, atts: { RootResourceId: apiIdFor(stackName, `${id}/`) } });
+        break;
+      }
+      case 'AWS::IAM::Role': {
+        const name = nameOf(id, props, 'RoleName', `${stackName}-${id}`);
+        physical.set(id, { type, ref: name, atts: { Arn: `arn:aws:iam::${accountId}:role/${name}`, RoleId: apiIdFor(stackName, id).toUpperCase() } });
+        break;
+      }
+      case 'AWS::StepFunctions::Activity': {
+        const name = nameOf(id, props, 'Name', id);
+        const arn = `arn:aws:states:${region}:${accountId}:activity:${name}`;
+        physical.set(id, { type, ref: arn, atts: { Name: name } });
+        break;
+      }
+      case 'AWS::ApiGateway::Stage':
+        physical.set(id, { type, ref: nameOf(id, props, 'StageName', id), atts: {} });
+        break;
+      default:
+        physical.set(id, { type, ref: id, atts: {} });
+    }
+  }
+  // SAM Api events without an explicit RestApiId land on the implicit API, as SAM does.
+  const needsImplicitApi = active.some(([, raw]) => isObj(raw.Properties) && isObj(raw.Properties.Events)
+    && Object.values(raw.Properties.Events).some((e) => isObj(e) && e.Type === 'Api' && !(isObj(e.Properties) && 'RestApiId' in e.Properties)));
+  if (needsImplicitApi && !physical.has('ServerlessRestApi')) {
+    physical.set('ServerlessRestApi', { type: 'AWS::Serverless::Api', ref: apiIdFor(stackName, 'ServerlessRestApi'), atts: { RootResourceId: apiIdFor(stackName, 'ServerlessRestApi/') } });
+  }
+
+  const plan: StackPlan = {
+    file, stackName, region, accountId, parameters,
+    stateMachines: [], functions: [], apis: [], roles: [], unsupported: [], outputs: {},
+  };
+  const apiBodies = new Map<string, PlannedApi>();
+  const events: { source: string; kind: 'function' | 'stateMachine'; arn: string; name: string; event: Record<string, unknown> }[] = [];
+
+  for (const [id, raw] of active) {
+    const type = raw.Type as string;
+    const c: ResolveContext = { ...ctx, logicalId: id };
+    const merged = withGlobals(type, isObj(raw.Properties) ? raw.Properties : {}, globals);
+    const props = resolveValue(merged, c) as Record<string, unknown>;
+    const phys = physical.get(id) as { type: string; ref: string; atts: Record<string, unknown> };
+    const line = lineOf(id);
+    const at = line !== undefined ? { line } : {};
+    switch (type) {
+      case 'AWS::Serverless::StateMachine':
+      case 'AWS::StepFunctions::StateMachine': {
+        const definition = stateMachineDefinition(id, type, props, include, where(id));
+        const smType = String(props.Type ?? props.StateMachineType ?? 'STANDARD').toUpperCase();
+        if (smType !== 'STANDARD' && smType !== 'EXPRESS') throw new TemplateError(`state machine type must be STANDARD or EXPRESS, got ${smType}`, where(id));
+        const roleArn = typeof props.Role === 'string' ? props.Role : typeof props.RoleArn === 'string' ? props.RoleArn : `arn:aws:iam::${accountId}:role/${stackName}-${id}Role`;
+        plan.stateMachines.push({ logicalId: id, ...at, name: phys.atts.Name as string, arn: phys.ref, type: smType, definition, roleArn });
+        if (isObj(props.Events)) for (const e of Object.values(props.Events)) if (isObj(e)) events.push({ source: id, kind: 'stateMachine', arn: phys.ref, name: phys.atts.Name as string, event: e });
+        break;
+      }
+      case 'AWS::Serverless::Function':
+      case 'AWS::Lambda::Function': {
+        plan.functions.push(functionPlan(id, type, props, phys, baseDir, where(id)));
+        if (isObj(props.Events)) for (const e of Object.values(props.Events)) if (isObj(e)) events.push({ source: id, kind: 'function', arn: phys.atts.Arn as string, name: phys.ref, event: e });
+        break;
+      }
+      case 'AWS::Serverless::Api':
+      case 'AWS::ApiGateway::RestApi': {
+        const api = apiPlan(id, type, props, phys.ref, include, where(id));
+        plan.apis.push({ ...api, ...at });
+        apiBodies.set(id, plan.apis[plan.apis.length - 1] as PlannedApi);
+        break;
+      }
+      case 'AWS::IAM::Role':
+        plan.roles.push({ logicalId: id, name: phys.ref, arn: phys.atts.Arn as string });
+        break;
+      case 'AWS::ApiGateway::Stage': {
+        // A Stage names the stage (and its variables) of the RestApi it points at.
+        const api = [...apiBodies.values()].find((a) => a.apiId === props.RestApiId);
+        if (api && typeof props.StageName === 'string') {
+          api.stageName = props.StageName;
+          if (isObj(props.Variables)) api.variables = stringMap(props.Variables);
+        }
+        break;
+      }
+      case 'AWS::ApiGateway::Deployment': {
+        const api = [...apiBodies.values()].find((a) => a.apiId === props.RestApiId);
+        if (api && typeof props.StageName === 'string') api.stageName = props.StageName;
+        break;
+      }
+      default:
+        if (!RECORDED_ONLY.has(type)) plan.unsupported.push({ logicalId: id, type, ...at });
+    }
+  }
+
+  for (const e of events) {
+    if (e.event.Type !== 'Api') {
+      plan.unsupported.push({ logicalId: `${e.source} event (${String(e.event.Type)})`, type: `Event ${String(e.event.Type)}`, ...(lineOf(e.source) !== undefined ? { line: lineOf(e.source) as number } : {}) });
+      continue;
+    }
+    const p = isObj(e.event.Properties) ? e.event.Properties : {};
+    const target = typeof p.RestApiId === 'string' ? plan.apis.find((a) => a.apiId === p.RestApiId) : implicitApi(plan, stackName, physical);
+    if (!target) throw new TemplateError(`the Api event's RestApiId ${String(p.RestApiId)} is not an API of this template`, where(e.source));
+    addEventPath(target, e, region);
+  }
+  if (isObj(template.Outputs)) {
+    for (const [k, o] of Object.entries(template.Outputs)) {
+      if (!isObj(o)) continue;
+      if (typeof o.Condition === 'string' && !conditions[o.Condition]) continue;
+      plan.outputs[k] = resolveValue(o.Value, { ...ctx, logicalId: `Outputs.${k}` });
+    }
+  }
+  return plan;
+}
+
+function stringMap(v: Record<string, unknown>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, x] of Object.entries(v)) out[k] = typeof x === 'string' ? x : JSON.stringify(x);
+  return out;
+}
+
+function resolveParameters(decl: unknown, overrides: Record<string, string>, file: string): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  const params = isObj(decl) ? decl : {};
+  for (const name of Object.keys(overrides)) {
+    if (!(name in params)) throw new TemplateError(`parameter override ${name} is not a parameter of the template`, { file });
+  }
+  for (const [name, d] of Object.entries(params)) {
+    const p = isObj(d) ? d : {};
+    const raw = name in overrides ? overrides[name] : p.Default;
+    if (raw === undefined) throw new TemplateError(`parameter ${name} has no Default and no override (--parameter-overrides ${name}=…)`, { file });
+    const text = Array.isArray(raw) ? raw.join(',') : String(raw);
+    if (Array.isArray(p.AllowedValues) && !p.AllowedValues.map(String).includes(text)) {
+      throw new TemplateError(`parameter ${name}: ${text} is not one of the AllowedValues [${p.AllowedValues.join(', ')}]`, { file });
+    }
+    const type = String(p.Type ?? 'String');
+    if (type === 'CommaDelimitedList' || type.startsWith('List<')) out[name] = text === '' ? [] : text.split(',').map((s) => s.trim());
+    else if (type === 'Number' && !Number.isFinite(Number(text))) throw new TemplateError(`parameter ${name} must be a Number, got ${text}`, { file });
+    else out[name] = text;
+  }
+  return out;
+}
+
+function evaluateConditions(decl: unknown, ctx: ResolveContext, file: string): void {
+  if (!isObj(decl)) return;
+  const pending = new Set<string>();
+  const conditions = ctx.conditions;
+  const evaluate = (name: string): boolean => {
+    if (name in conditions) return conditions[name] as boolean;
+    if (!(name in decl)) throw new TemplateError(`the condition ${name} is not defined`, { file });
+    if (pending.has(name)) throw new TemplateError(`the condition ${name} refers to itself`, { file });
+    pending.add(name);
+    // Conditions may name other conditions: resolve them first through a proxy context.
+    const c: ResolveContext = {
+      ...ctx, logicalId: `Conditions.${name}`,
+      conditions: new Proxy(conditions, { get: (t, k) => (typeof k === 'string' ? evaluate(k) : undefined), has: (_t, k) => typeof k === 'string' && k in decl }),
+    };
+    const v = evaluateCondition(decl[name], c);
+    pending.delete(name);
+    conditions[name] = v;
+    return v;
+  };
+  for (const name of Object.keys(decl)) evaluate(name);
+}
+
+const GLOBAL_SECTION: Record<string, string> = {
+  'AWS::Serverless::Function': 'Function', 'AWS::Serverless::Api': 'Api', 'AWS::Serverless::StateMachine': 'StateMachine',
+};
+
+/** SAM Globals: resource properties win; maps (Environment.Variables, Variables, Tags) are merged. */
+function withGlobals(type: string, props: Record<string, unknown>, globals: Record<string, unknown>): Record<string, unknown> {
+  const section = GLOBAL_SECTION[type];
+  const g = section && isObj(globals[section]) ? globals[section] : undefined;
+  if (!g) return props;
+  const out: Record<string, unknown> = { ...g, ...props };
+  if (isObj(g.Environment) && isObj(props.Environment)) {
+    out.Environment = { ...g.Environment, ...props.Environment, Variables: { ...(g.Environment.Variables as object), ...(props.Environment.Variables as object) } };
+  }
+  for (const k of ['Variables', 'Tags']) if (isObj(g[k]) && isObj(props[k])) out[k] = { ...g[k], ...props[k] };
+  return out;
+}
+
+function stateMachineDefinition(id: string, type: string, props: Record<string, unknown>, include: (l: string) => unknown, at: { file: string; logicalId: string; line?: number }): Record<string, unknown> {
+  let def: unknown;
+  if (isObj(props.Definition)) def = props.Definition;
+  else if (typeof props.DefinitionString === 'string') {
+    try {
+      def = JSON.parse(props.DefinitionString);
+    } catch (e) {
+      throw new TemplateError(`DefinitionString is not JSON: ${(e as Error).message}`, at);
+    }
+  } else if (typeof props.DefinitionUri === 'string') def = include(props.DefinitionUri);
+  else if (isObj(props.DefinitionUri) || isObj(props.DefinitionS3Location)) {
+    const loc = (props.DefinitionUri ?? props.DefinitionS3Location) as Record<string, unknown>;
+    if (typeof loc.Key === 'string') def = include(loc.Key);
+    else throw new TemplateError('DefinitionS3Location / DefinitionUri needs a local Key', at);
+  } else {
+    throw new TemplateError(`${type} ${id} needs a Definition, DefinitionString or DefinitionUri`, at);
+  }
+  if (!isObj(def)) throw new TemplateError('the state machine definition must be a JSON object', at);
+  if (isObj(props.DefinitionSubstitutions)) {
+    // ${name} placeholders inside definition strings (SAM and CloudFormation DefinitionSubstitutions).
+    const subs = props.DefinitionSubstitutions;
+    const text = JSON.stringify(def).replace(/\$\{([^}]+)\}/g, (m, k: string) => {
+      if (!(k in subs)) return m;
+      const v = subs[k];
+      return JSON.stringify(typeof v === 'string' ? v : JSON.stringify(v)).slice(1, -1);
+    });
+    def = JSON.parse(text) as unknown;
+  }
+  return def as Record<string, unknown>;
+}
+
+function functionPlan(id: string, type: string, props: Record<string, unknown>, phys: { ref: string; atts: Record<string, unknown> }, baseDir: string, at: { file: string; logicalId: string; line?: number }): PlannedFunction {
+  const code = type === 'AWS::Serverless::Function' ? props.CodeUri ?? props.InlineCode : props.Code;
+  let codeDir: string | undefined;
+  let inlineCode: string | undefined;
+  if (typeof code === 'string' && type === 'AWS::Serverless::Function' && 'InlineCode' in props && !('CodeUri' in props)) inlineCode = code;
+  else if (typeof code === 'string') codeDir = resolvePath(baseDir, code);
+  else if (isObj(code) && typeof code.ZipFile === 'string') inlineCode = code.ZipFile;
+  else if (code === undefined) codeDir = baseDir;
+  else throw new TemplateError('only local code (a path) or inline code can run locally', at);
+  const env = isObj(props.Environment) && isObj(props.Environment.Variables) ? stringMap(props.Environment.Variables) : {};
+  const handler = typeof props.Handler === 'string' ? props.Handler : '';
+  if (!handler) throw new TemplateError('Handler is required', at);
+  return {
+    logicalId: id, ...(at.line !== undefined ? { line: at.line } : {}), name: phys.ref, arn: phys.atts.Arn as string,
+    ...(codeDir !== undefined ? { codeDir } : {}), ...(inlineCode !== undefined ? { inlineCode } : {}),
+    handler, runtime: String(props.Runtime ?? 'nodejs20.x'), environment: env,
+    timeout: Number(props.Timeout ?? 3), memorySize: Number(props.MemorySize ?? 128),
+  };
+}
+
+function apiPlan(id: string, type: string, props: Record<string, unknown>, apiId: string, include: (l: string) => unknown, at: { file: string; logicalId: string; line?: number }): Omit<PlannedApi, 'line'> {
+  let body: unknown;
+  if (type === 'AWS::Serverless::Api') {
+    if (isObj(props.DefinitionBody)) body = props.DefinitionBody;
+    else if (typeof props.DefinitionUri === 'string') body = include(props.DefinitionUri);
+    else if (isObj(props.DefinitionUri) && typeof props.DefinitionUri.Key === 'string') body = include(props.DefinitionUri.Key);
+    else body = { swagger: '2.0', info: { title: String(props.Name ?? id), version: '1.0' }, paths: {} };
+    if (typeof props.StageName !== 'string') throw new TemplateError('AWS::Serverless::Api needs a StageName', at);
+  } else {
+    if (isObj(props.Body)) body = props.Body;
+    else if (isObj(props.BodyS3Location) && typeof props.BodyS3Location.Key === 'string') body = include(props.BodyS3Location.Key);
+    else body = { swagger: '2.0', info: { title: String(props.Name ?? id), version: '1.0' }, paths: {} };
+  }
+  if (!isObj(body)) throw new TemplateError('the API definition must be an OpenAPI object', at);
+  return {
+    logicalId: id, apiId, name: String(props.Name ?? (isObj(body.info) ? body.info.title : undefined) ?? id), body: body as Record<string, unknown>,
+    stageName: typeof props.StageName === 'string' ? props.StageName : 'Prod',
+    variables: isObj(props.Variables) ? stringMap(props.Variables) : {},
+  };
+}
+
+function implicitApi(plan: StackPlan, stackName: string, physical: Map<string, { ref: string }>): PlannedApi {
+  let api = plan.apis.find((a) => a.logicalId === 'ServerlessRestApi');
+  if (!api) {
+    api = {
+      logicalId: 'ServerlessRestApi', apiId: physical.get('ServerlessRestApi')?.ref ?? apiIdFor(stackName, 'ServerlessRestApi'),
+      name: stackName, body: { swagger: '2.0', info: { title: stackName, version: '1.0' }, paths: {} }, stageName: 'Prod', variables: {},
+    };
+    plan.apis.push(api);
+  }
+  return api;
+}
+
+/** The integration SAM writes for an Api event: Lambda proxy for functions, StartExecution for state machines. */
+function addEventPath(api: PlannedApi, e: { kind: 'function' | 'stateMachine'; arn: string; event: Record<string, unknown> }, region: string): void {
+  const p = isObj(e.event.Properties) ? e.event.Properties : {};
+  const path = String(p.Path ?? '/');
+  const method = String(p.Method ?? 'any').toLowerCase();
+  const paths = (isObj(api.body.paths) ? api.body.paths : (api.body.paths = {})) as Record<string, Record<string, unknown>>;
+  const item = (paths[path] ??= {});
+  const key = method === 'any' ? 'x-amazon-apigateway-any-method' : method;
+  if (key in item) return;
+  const integration = e.kind === 'function'
+    ? { type: 'aws_proxy', httpMethod: 'POST', uri: `arn:aws:apigateway:${region}:lambda:path/2015-03-31/functions/${e.arn}/invocations` }
+    : {
+      type: 'aws', httpMethod: 'POST', uri: `arn:aws:apigateway:${region}:states:action/StartExecution`,
+      requestTemplates: { 'application/json': `{"input": "$util.escapeJavaScript($input.json('$'))", "stateMachineArn": "${e.arn}"}` },
+      responses: { '200': { statusCode: '200' }, '400': { statusCode: '400' } },
+      passthroughBehavior: 'when_no_match',
+    };
+  item[key] = { responses: { '200': { description: 'OK' } }, 'x-amazon-apigateway-integration': integration };
+}
+
