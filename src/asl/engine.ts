@@ -257,13 +257,21 @@ class Step {
     if (typeof hb === 'number') t.task.heartbeatTimer = this.startTimer(t.id, 'heartbeat', this.env.now + hb * 1000);
   }
 
-  private async taskSucceeded(taskId: string, output: JsonValue): Promise<void> {
+  /** Detaches a finished task from its thread (timers cancelled); undefined when it is no longer awaited. */
+  private takeTask(taskId: string): { t: Thread; task: TaskRef } | undefined {
     const t = this.threadOfTask(taskId);
-    if (!t || !t.task) return;
+    if (!t || !t.task) return undefined;
     const task = t.task;
     this.clearTaskTimers(task);
     delete this.s.tasks[taskId];
     t.task = undefined;
+    return { t, task };
+  }
+
+  private async taskSucceeded(taskId: string, output: JsonValue): Promise<void> {
+    const taken = this.takeTask(taskId);
+    if (!taken) return;
+    const { t, task } = taken;
     const st = this.stateOf(t);
     const text = this.payload(output);
     if (this.overLimit(output, text)) {
@@ -281,12 +289,9 @@ class Step {
   }
 
   private async taskFailed(taskId: string, err: ErrorValue): Promise<void> {
-    const t = this.threadOfTask(taskId);
-    if (!t || !t.task) return;
-    const task = t.task;
-    this.clearTaskTimers(task);
-    delete this.s.tasks[taskId];
-    t.task = undefined;
+    const taken = this.takeTask(taskId);
+    if (!taken) return;
+    const { t, task } = taken;
     this.emitTaskFailed(t, task, err);
     await this.handleError(t, this.stateOf(t), err);
   }
