@@ -12,12 +12,16 @@ export interface LambdaInvokeResult {
   functionError?: 'Unhandled' | 'Handled';
   executedVersion: string;
   requestId: string;
+  /** LogType Tail: the last 4 KB of the invocation's log, base64-encoded (X-Amz-Log-Result) */
+  logResult?: string;
 }
 
 export interface LambdaInvokeOptions {
   invocationType?: 'RequestResponse' | 'Event' | 'DryRun';
   qualifier?: string;
   clientContext?: string;
+  /** `Tail` asks for the log in the result (logResult) */
+  logType?: 'None' | 'Tail';
 }
 
 /** A Lambda service error (not a function error): AWS's error code, HTTP status and message. */

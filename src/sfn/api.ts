@@ -20,6 +20,8 @@ import { isValidName } from './names.js';
 import { decodeToken, encodeToken, pageSize } from './pagination.js';
 import { RequestReader, type Body } from './request.js';
 import { Runner } from './runner.js';
+import type { MockSessions } from './integrations/mocks.js';
+import type { TaskDispatcher } from './dispatch.js';
 import { testState } from './test-state.js';
 
 /** FACTS §1.4: payloads are limited to 256 KiB of UTF-8. */
@@ -45,6 +47,10 @@ export interface ServiceOptions extends ArnScope {
   runner: Runner;
   /** long-poll wait of GetActivityTask (tests shorten it) */
   activityPollMs?: number;
+  /** Step Functions Local mocks: StartExecution with `stateMachineArn#TestCaseName` selects a test case */
+  mocks?: MockSessions;
+  /** the task integrations, for TestState of a Task without a mock */
+  dispatchers?: readonly TaskDispatcher[];
 }
 
 /** Per-request settings that are not part of the AWS API (documented stepgate extensions). */
@@ -124,6 +130,17 @@ export class SfnService {
   async handle(action: string, body: Body, extras: RequestExtras = {}): Promise<Record<string, unknown>> {
     const handler = Object.prototype.hasOwnProperty.call(this.actions, action) ? this.actions[action] : undefined;
     if (!handler) throw unknownOperation();
+    const target = (body as Record<string, unknown> | null)?.stateMachineArn;
+    if ((action === 'StartExecution' || action === 'StartSyncExecution') && this.opts.mocks && typeof target === 'string' && target.includes('#')) {
+      // Step Functions Local: `<stateMachineArn>#<TestCaseName>` runs the execution with that test case's mocks.
+      const [arn, testCase] = [target.slice(0, target.indexOf('#')), target.slice(target.indexOf('#') + 1)];
+      const smName = arn.split(':')[6] ?? '';
+      if (!this.opts.mocks.config.hasTestCase(smName, testCase)) throw new ValidationException(`Test case '${testCase}' of state machine '${smName}' is not in the mock config`);
+      const b = body as Record<string, unknown>;
+      const name = typeof b.name === 'string' ? b.name : randomUUID();
+      this.opts.mocks.bind(smName, name, testCase);
+      return handler(new RequestReader({ ...b, stateMachineArn: arn, name }), extras);
+    }
     return handler(new RequestReader(body), extras);
   }
 
@@ -581,6 +598,7 @@ export class SfnService {
       definition, inspectionLevel, region: this.scope.region, accountId: this.scope.accountId,
       ...(input !== undefined ? { input } : {}), ...(variables !== undefined ? { variables } : {}), ...(stateName !== undefined ? { stateName } : {}),
       ...(mock !== undefined ? { mock } : {}), ...(context !== undefined ? { context } : {}),
+      ...(this.opts.dispatchers ? { dispatchers: this.opts.dispatchers } : {}),
     });
   }
 

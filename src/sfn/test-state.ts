@@ -6,6 +6,7 @@ import { isJsonObject, type JsonObject, type JsonValue } from '../asl/json.js';
 import type { HistoryEvent } from '../asl/history.js';
 import { validateDefinition, formatInvalidDefinition } from '../asl/validate.js';
 import { loadStateMachine, TaskFailure } from './machine.js';
+import type { TaskDispatcher } from './dispatch.js';
 import { invalidDefinition, invalidExecutionInput, serviceValidation } from './errors.js';
 
 export interface TestStateRequest {
@@ -18,6 +19,8 @@ export interface TestStateRequest {
   context?: string;
   region: string;
   accountId: string;
+  /** without a mock, Task states run through these integrations (Lambda, HTTP, nested executions…) */
+  dispatchers?: readonly TaskDispatcher[];
 }
 
 const VARS_STATE = '__stepgate_variables';
@@ -86,14 +89,15 @@ export async function testState(req: TestStateRequest): Promise<Record<string, u
       // A second scheduling is a retry: TestState stops there and answers RETRIABLE.
       if (SCHEDULED.has(e.type) && ++scheduled > 1) { retried = true; abort.abort(); }
     },
-    resolveTask: () => async () => {
-      if (!mock) throw new TaskFailure('States.Runtime', 'stepgate TestState runs Task states only with a mock (no task integrations yet)');
+    ...(req.dispatchers && !mock ? { dispatchers: [...req.dispatchers] } : {}),
+    resolveTask: (command) => (!mock && req.dispatchers?.some((d) => d.handles(command.resource)) ? undefined : async () => {
+      if (!mock) throw new TaskFailure('States.Runtime', `stepgate TestState has no integration for the resource '${command.resource}': give a mock`);
       if (isJsonObject(mock.errorOutput as JsonValue)) {
         const eo = mock.errorOutput as Record<string, unknown>;
         throw new TaskFailure(String(eo.error ?? ''), eo.cause === undefined ? undefined : String(eo.cause));
       }
       return typeof mock.result === 'string' ? JSON.parse(mock.result) as JsonValue : null;
-    },
+    }),
   });
 
   const entered = history.find((e) => e.type.endsWith('StateEntered') && (e.stateEnteredEventDetails as { name?: string } | undefined)?.name === name);

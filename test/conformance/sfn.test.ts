@@ -6,7 +6,9 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { conformanceDir, importFrom, readJsonl } from './corpus.js';
-import { runCase, type SfnCase } from './sfn-harness.js';
+import { fileURLToPath } from 'node:url';
+import { corpusFunctionName, runCase, type SfnCase } from './sfn-harness.js';
+import { LocalLambdaRuntime } from '../../src/lambda/runtime.js';
 
 interface Compare {
   compareOutcome(e: unknown, a: unknown, o: unknown): { ok: boolean; diffs: string[] };
@@ -48,4 +50,56 @@ test('Step Functions conformance corpus (engine-only cases)', { skip: dir ? fals
   t.diagnostic(`not replayed here (need AWS service emulation, issue 8): ${all.length - cases.length} cases — ${[...byNeed].map(([n, k]) => `${n} ${k}`).join(', ')}`);
   assert.ok(outcomeOk / cases.length >= 0.98, 'outcome pass rate below 98 %');
   assert.ok(historyOk / cases.length >= 0.90, 'history pass rate below 90 %');
+});
+
+/** Behaviour keys of functions.md → handler files under test/functions/corpus (Python emulations). */
+const CORPUS_HANDLERS: Record<string, string> = {
+  identity: 'identity.handler',
+  return_hello_world_object: 'return-hello-world-object.handler',
+  return_json_string_bytes: 'return-json-string-bytes.handler',
+  decorate_input_python_str: 'decorate-input-python-str.handler',
+  sleep_60s_then_identity: 'sleep-60s-then-identity.handler',
+  raise_exception: 'raise-exception.handler',
+  raise_custom_exception: 'raise-custom-exception.handler',
+  return_257kib_string_bytes: 'return-257kib-string-bytes.handler',
+};
+
+test('Step Functions conformance corpus (cases that need lambda or states)', { skip: dir ? false : 'corpus not found (set STEPGATE_CONFORMANCE_DIR)' }, async (t) => {
+  const root = dir as string;
+  const cmp = await importFrom<Compare>(join(root, 'sfn', 'compare.mjs'));
+  const all = readJsonl<SfnCase>(join(root, 'sfn', 'dev.jsonl'));
+  const cases = all.filter((c) => c.needs.some((n) => n === 'lambda' || n === 'states'));
+  const lambda = new LocalLambdaRuntime({ region: 'us-east-1', accountId: '111111111111', onLog: () => undefined });
+  const functionsDir = fileURLToPath(new URL('../functions/corpus', import.meta.url));
+  for (const [behaviour, handler] of Object.entries(CORPUS_HANDLERS)) {
+    // The recorded functions were Python 3.12 functions; lambda's own timeout is the maximum so Step
+    // Functions' TimeoutSeconds is what ends the sleeping one, as in the recording.
+    lambda.createFunction({ name: corpusFunctionName(behaviour), directory: functionsDir, handler, runtime: 'python3.12', timeout: 900 });
+  }
+  let outcomeOk = 0;
+  let historyOk = 0;
+  try {
+    for (const c of cases) {
+      const opts = { tokens: c.tokens ?? [], ignoreKeys: cmp.skipKeys(c), parallelNormalised: c.tags.includes('parallel_normalised') };
+      const r = await runCase(c, {}, { lambda });
+      const o = cmp.compareOutcome(c.expected, r, opts);
+      const h = cmp.compareHistory(c.history, r.history, opts);
+      if (o.ok) outcomeOk++;
+      if (o.ok && h.ok) historyOk++;
+      const k = known[c.id];
+      await t.test(c.id, k ? { skip: `known ${k.part} difference: ${k.reason}` } : {}, () => {
+        assert.ok(o.ok, `outcome differs from AWS:\n  ${o.diffs.slice(0, 8).join('\n  ')}`);
+        assert.ok(h.ok, `history differs from AWS:\n  ${h.diffs.slice(0, 8).join('\n  ')}`);
+      });
+      if (k) {
+        const fixed = k.part === 'outcome' ? o.ok : o.ok && h.ok;
+        assert.ok(!fixed, `${c.id} now matches AWS: remove it from sfn-known-failures.json`);
+      }
+    }
+  } finally {
+    await lambda.close();
+  }
+  t.diagnostic(`lambda/states cases: ${cases.length}; outcome ${outcomeOk}/${cases.length} (${((100 * outcomeOk) / cases.length).toFixed(1)} %), full history ${historyOk}/${cases.length} (${((100 * historyOk) / cases.length).toFixed(1)} %)`);
+  assert.ok(outcomeOk / cases.length >= 0.95, 'outcome pass rate below 95 %');
+  assert.ok(historyOk / cases.length >= 0.85, 'history pass rate below 85 %');
 });
