@@ -9,6 +9,7 @@ import { JsonPayload, LazyStateEvent, TRUNCATED_FALSE, type HistoryEvent } from 
 import type { Scope } from './scope.js';
 import { isoMillis, parseTimestamp } from './timestamp.js';
 import { jsonTypeName } from './jsonata-eval.js';
+import { checkTaskParameters } from './task-parameters.js';
 import {
   ExecutionStatus, IntegrationPattern,
   type Command, type EngineInput, type ExecutionInfo, type Outcome, type StepEnv,
@@ -671,6 +672,7 @@ class Step {
       const cred = await st.fields.Credentials.eval(sc);
       if (isJsonObject(cred) && typeof cred.RoleArn === 'string') roleArn = cred.RoleArn;
     }
+    checkTaskParameters(resource, parameters);
     const { resourceType, resourceName } = splitResource(resource);
     const taskId = `task-${++this.s.seq}`;
     const task: TaskRef = { id: taskId, kind: isLambda ? 'lambda' : isActivity ? 'activity' : 'task', resourceType, resource: resourceName, started: false };

@@ -344,3 +344,19 @@ test('JSONata: Arguments, Output and Assign with $states; Assign and Output see 
 test('invalid definitions are rejected with AWS diagnostics', () => {
   assert.throws(() => loadStateMachine({ StartAt: 'X' }), (e: Error & { code?: string }) => e.code === 'InvalidDefinition' && /SCHEMA_VALIDATION_FAILED/.test(e.message));
 });
+
+test('apigateway:invoke Headers must map names to lists: a single string fails before the task is scheduled', async () => {
+  const API = 'arn:aws:states:::apigateway:invoke';
+  const m = loadStateMachine({
+    StartAt: 'Call',
+    States: { Call: { Type: 'Task', Resource: API, Parameters: { 'ApiEndpoint': 'abc.execute-api.us-east-1.amazonaws.com', 'Method': 'GET', 'Headers.$': '$.h' }, End: true } },
+  });
+  const bad = await m.run({ h: { custom_header: 'singleStringHeader' } }, opts());
+  // corpus: services/apigetway_task_service/test_invoke_with_headers[singleStringHeader]
+  assert.equal(bad.error, 'States.Runtime');
+  assert.equal(bad.cause, "An error occurred while executing the state 'Call' (entered at the event id #2). The Parameters "
+    + `'{"ApiEndpoint":"abc.execute-api.us-east-1.amazonaws.com","Method":"GET","Headers":{"custom_header":"singleStringHeader"}}' could not be used to start the Task: [The value of the field 'Headers' has an invalid format]`);
+  assert.deepEqual(bad.history.map((e) => e.type), ['ExecutionStarted', 'TaskStateEntered', 'ExecutionFailed']);
+  const good = await m.run({ h: { custom_header: ['a', 'b'] } }, opts({ tasks: { [API]: () => ({ StatusCode: 200 }) } }));
+  assert.equal(good.status, 'SUCCEEDED');
+});
