@@ -5,6 +5,8 @@ import { readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError } from 'commander';
 import { DEFAULT_HOST, DEFAULT_PORT, startServer } from '../server/server.js';
 import { DEFAULT_SQLITE_PATH } from '../store/open.js';
+import { addLocalCommands } from './local-commands.js';
+import { addApiGatewayCommands } from './apigw-commands.js';
 
 function version(): string {
   try {
@@ -37,13 +39,17 @@ program.command('start')
   .option('--region <region>', 'AWS region of the ARNs', 'us-east-1')
   .option('--account-id <id>', 'AWS account id of the ARNs', '000000000000')
   .option('--log-level <level>', `one of ${LOG_LEVELS.join(', ')}`, 'info')
-  .action(async (template: string | undefined, o: { port: number; host: string; store: string; timeScale: number; region: string; accountId: string; logLevel: string }) => {
+  .option('--mock-config <path>', 'Step Functions Local MockConfigFile (default: $SFN_MOCK_CONFIG)', process.env.SFN_MOCK_CONFIG)
+  .action(async (template: string | undefined, o: { port: number; host: string; store: string; timeScale: number; region: string; accountId: string; logLevel: string; mockConfig?: string }) => {
     const quiet = o.logLevel === 'error';
     const log = (m: string): void => { if (o.logLevel !== 'error') console.error(`stepgate: ${m}`); };
     if (template !== undefined) console.log(`stepgate: templates are not supported yet; ignoring ${template}`);
     let server;
     try {
-      server = await startServer({ port: o.port, host: o.host, store: o.store, timeScale: o.timeScale, region: o.region, accountId: o.accountId, log });
+      server = await startServer({
+        port: o.port, host: o.host, store: o.store, timeScale: o.timeScale, region: o.region, accountId: o.accountId, log,
+        ...(o.mockConfig ? { mockConfig: o.mockConfig } : {}),
+      });
     } catch (e) {
       console.error(`stepgate: cannot start: ${e instanceof Error ? e.message : String(e)}`);
       process.exit(1);
@@ -51,6 +57,8 @@ program.command('start')
     if (!quiet) {
       console.log(`stepgate ${version()} listening on ${server.url}`);
       console.log(`  Step Functions API: ${server.url}  (aws stepfunctions --endpoint-url ${server.url})`);
+      console.log(`  Lambda API:         ${server.url}  (aws lambda --endpoint-url ${server.url})`);
+      console.log(`  API Gateway: ${server.url}/restapis  (aws apigateway --endpoint-url ${server.url}); invoke ${server.url}/restapis/{apiId}/{stage}/_user_request_/{path}`);
       console.log(`  store: ${o.store}   time-scale: ${o.timeScale}   region: ${o.region}   account: ${o.accountId}`);
       if (server.resumed > 0) console.log(`  resumed ${server.resumed} running execution(s)`);
     }
@@ -64,5 +72,8 @@ program.command('start')
     process.on('SIGINT', () => stop('SIGINT'));
     process.on('SIGTERM', () => stop('SIGTERM'));
   });
+
+addLocalCommands(program);
+addApiGatewayCommands(program);
 
 await program.parseAsync(process.argv);

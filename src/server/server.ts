@@ -9,6 +9,15 @@ import { SfnService } from '../sfn/api.js';
 import type { TaskDispatcher } from '../sfn/dispatch.js';
 import { handleSfn, isSfnRequest, sendError } from './sfn-endpoint.js';
 import { unknownOperation } from '../sfn/errors.js';
+import { ApiGateway } from '../apigw/gateway.js';
+import type { LambdaService } from '../lambda/service.js';
+import { sfnBackend } from './apigw-sfn-backend.js';
+import { LocalLambdaRuntime } from '../lambda/runtime.js';
+import { handleLambda, isLambdaRequest } from '../lambda/api.js';
+import { defaultDispatchers } from '../sfn/integrations/defaults.js';
+import { ServiceExecutions } from '../sfn/integrations/service-executions.js';
+import type { HttpDispatcherOptions } from '../sfn/integrations/http.js';
+import { MockConfig, MockingDispatcher, MockSessions, type MockConfigFile } from '../sfn/integrations/mocks.js';
 
 export interface StartServerOptions {
   /** 0 = any free port (default 4599) */
@@ -26,6 +35,14 @@ export interface StartServerOptions {
   /** GetActivityTask long-poll duration in ms (default 60 000) */
   activityPollMs?: number;
   log?: (message: string) => void;
+  /** the Lambda port used by API Gateway integrations and Lambda tasks (default: a LocalLambdaRuntime,
+   * which also serves Lambda's Invoke / CreateFunction API on this port) */
+  lambda?: LambdaService;
+  /** HTTP Task (`http:invoke`) settings: locally configured EventBridge connections, timeout */
+  http?: HttpDispatcherOptions;
+  /** Step Functions Local MockConfigFile (a path or the parsed object): StartExecution with
+   * `stateMachineArn#TestCaseName` runs that test case's mocked responses */
+  mockConfig?: string | MockConfigFile;
 }
 
 export interface StepgateServer {
@@ -46,15 +63,34 @@ export async function startServer(options: StartServerOptions = {}): Promise<Ste
   const store = typeof options.store === 'object' ? options.store : openStore(options.store);
   const log = options.log;
   const holder: { service?: SfnService } = {};
+  const lambda = options.lambda ?? new LocalLambdaRuntime({ region, accountId });
+  // User dispatchers first; the built-in integrations are appended once the service exists.
+  const dispatchers: TaskDispatcher[] = [...(options.dispatchers ?? [])];
   const runner = new Runner({
-    store, timeScale, region, accountId, dispatchers: options.dispatchers ?? [],
+    store, timeScale, region, accountId, dispatchers,
     onActivityTask: (arn) => holder.service?.notifyActivity(arn), ...(log ? { log } : {}),
   });
-  const service = new SfnService({ store, runner, timeScale, region, accountId, ...(options.activityPollMs !== undefined ? { activityPollMs: options.activityPollMs } : {}) });
+  const mocks = options.mockConfig !== undefined ? new MockSessions(MockConfig.load(options.mockConfig)) : undefined;
+  const service = new SfnService({ store, runner, timeScale, region, accountId, ...(options.activityPollMs !== undefined ? { activityPollMs: options.activityPollMs } : {}), ...(mocks ? { mocks } : {}), dispatchers });
   holder.service = service;
+  const executions = new ServiceExecutions(() => holder.service, runner);
+  dispatchers.push(...defaultDispatchers({ lambda, executions, ...(options.http ? { http: options.http } : {}) }));
+  // Mocked responses come before every integration.
+  if (mocks) dispatchers.unshift(new MockingDispatcher(mocks, () => dispatchers, executions));
   const sfn = service;
+  const apigw = new ApiGateway({
+    lambda, stepFunctions: sfnBackend(service), region, accountId, ...(log ? { log } : {}),
+  });
 
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    if (isLambdaRequest(req) && lambda instanceof LocalLambdaRuntime) {
+      void handleLambda(lambda, req, res);
+      return;
+    }
+    if (apigw.matches(req)) {
+      void apigw.handle(req, res);
+      return;
+    }
     if (isSfnRequest(req) || (req.method === 'POST' && (req.url === '/' || req.url === ''))) {
       void handleSfn(sfn, req, res, log);
       return;
@@ -92,6 +128,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Ste
         sfn.close();
         await new Promise<void>((resolve) => { server.close(() => resolve()); server.closeAllConnections(); });
         await runner.close();
+        if (!options.lambda && lambda instanceof LocalLambdaRuntime) await lambda.close();
         await store.close();
       })();
       return closing;

@@ -1,0 +1,179 @@
+// The REST API model as the API Gateway management API returns it (RestApi, Resource, Method,
+// Integration, ...), plus the per-API state stepgate keeps: resources, models, validators, gateway
+// responses, deployments (frozen snapshots) and stages.
+
+export const IntegrationType = {
+  AWS: 'AWS', AWS_PROXY: 'AWS_PROXY', HTTP: 'HTTP', HTTP_PROXY: 'HTTP_PROXY', MOCK: 'MOCK',
+} as const;
+export type IntegrationType = (typeof IntegrationType)[keyof typeof IntegrationType];
+
+export const PassthroughBehavior = {
+  WHEN_NO_MATCH: 'WHEN_NO_MATCH', WHEN_NO_TEMPLATES: 'WHEN_NO_TEMPLATES', NEVER: 'NEVER',
+} as const;
+export type PassthroughBehavior = (typeof PassthroughBehavior)[keyof typeof PassthroughBehavior];
+
+export interface RestApi {
+  id: string;
+  name: string;
+  description?: string;
+  version?: string;
+  createdDate: number;
+  binaryMediaTypes?: string[];
+  apiKeySource: 'HEADER' | 'AUTHORIZER';
+  endpointConfiguration: { types: string[] };
+  disableExecuteApiEndpoint: boolean;
+  rootResourceId: string;
+  tags?: Record<string, string>;
+  warnings?: string[];
+}
+
+export interface IntegrationResponse {
+  statusCode: string;
+  selectionPattern?: string;
+  responseParameters?: Record<string, string>;
+  responseTemplates?: Record<string, string | null>;
+  contentHandling?: string;
+}
+
+export interface Integration {
+  type: IntegrationType;
+  httpMethod?: string;
+  uri?: string;
+  credentials?: string;
+  requestParameters?: Record<string, string>;
+  requestTemplates?: Record<string, string | null>;
+  passthroughBehavior: PassthroughBehavior;
+  contentHandling?: string;
+  timeoutInMillis: number;
+  cacheNamespace?: string;
+  cacheKeyParameters: string[];
+  integrationResponses?: Record<string, IntegrationResponse>;
+  connectionType?: string;
+}
+
+export interface MethodResponse {
+  statusCode: string;
+  responseParameters?: Record<string, boolean>;
+  responseModels?: Record<string, string>;
+}
+
+export interface Method {
+  httpMethod: string;
+  authorizationType: string;
+  authorizerId?: string;
+  apiKeyRequired: boolean;
+  requestValidatorId?: string;
+  operationName?: string;
+  requestParameters?: Record<string, boolean>;
+  requestModels?: Record<string, string>;
+  methodResponses?: Record<string, MethodResponse>;
+  methodIntegration?: Integration;
+}
+
+export interface Resource {
+  id: string;
+  parentId?: string;
+  pathPart?: string;
+  path: string;
+  resourceMethods?: Record<string, Method>;
+}
+
+export interface Model {
+  id: string;
+  name: string;
+  description?: string;
+  contentType: string;
+  schema?: string;
+}
+
+export interface RequestValidator {
+  id: string;
+  name: string;
+  validateRequestBody: boolean;
+  validateRequestParameters: boolean;
+}
+
+export interface GatewayResponse {
+  responseType: string;
+  statusCode?: string;
+  responseParameters?: Record<string, string>;
+  responseTemplates?: Record<string, string>;
+  defaultResponse: boolean;
+}
+
+export interface Stage {
+  stageName: string;
+  deploymentId: string;
+  description?: string;
+  variables?: Record<string, string>;
+  createdDate: number;
+  lastUpdatedDate: number;
+  cacheClusterEnabled: boolean;
+  cacheClusterStatus: string;
+  methodSettings: Record<string, unknown>;
+  tracingEnabled: boolean;
+}
+
+export interface ApiKey {
+  id: string;
+  name: string;
+  value: string;
+  enabled: boolean;
+  createdDate: number;
+  lastUpdatedDate: number;
+  stageKeys: string[];
+}
+
+export interface UsagePlan {
+  id: string;
+  name: string;
+  apiStages: { apiId: string; stage: string }[];
+  throttle?: { burstLimit?: number; rateLimit?: number };
+  quota?: { limit: number; offset?: number; period: string };
+  keyIds: string[];
+}
+
+/** Everything one REST API holds. Deployments are frozen copies that invocations run against. */
+export interface ApiState {
+  api: RestApi;
+  resources: Map<string, Resource>;
+  models: Map<string, Model>;
+  validators: Map<string, RequestValidator>;
+  gatewayResponses: Map<string, GatewayResponse>;
+  deployments: Map<string, Deployment>;
+  stages: Map<string, Stage>;
+}
+
+/** The definition part of an API as it was when deployed (what a stage serves). */
+export interface ApiSnapshot {
+  api: RestApi;
+  resources: Resource[];
+  models: Model[];
+  validators: RequestValidator[];
+  gatewayResponses: GatewayResponse[];
+}
+
+export interface Deployment {
+  id: string;
+  description?: string;
+  createdDate: number;
+  snapshot: ApiSnapshot;
+}
+
+const ID_ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
+/** API Gateway ids are 10 lower-case alphanumerics (resource ids 6; root ids 10). */
+export function newId(length = 10, random: () => number = Math.random): string {
+  let s = '';
+  for (let i = 0; i < length; i++) s += ID_ALPHABET[Math.floor(random() * ID_ALPHABET.length)];
+  return s;
+}
+
+export function snapshotOf(state: ApiState): ApiSnapshot {
+  return structuredClone({
+    api: state.api,
+    resources: [...state.resources.values()],
+    models: [...state.models.values()],
+    validators: [...state.validators.values()],
+    gatewayResponses: [...state.gatewayResponses.values()],
+  });
+}

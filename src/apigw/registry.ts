@@ -1,0 +1,213 @@
+// In-memory home of every REST API, API key and usage plan (a store port for APIs comes later):
+// create/update/delete with AWS's NotFound/BadRequest/Conflict answers.
+import { ApiGatewayError, badRequest, conflict, notFound } from './errors.js';
+import {
+  newId, snapshotOf, type ApiKey, type ApiState, type Deployment, type Resource, type RestApi, type Stage, type UsagePlan,
+} from './model.js';
+
+export interface RegistryOptions {
+  accountId: string;
+  region: string;
+  now?: () => number;
+}
+
+export class ApiRegistry {
+  readonly apis = new Map<string, ApiState>();
+  readonly apiKeys = new Map<string, ApiKey>();
+  readonly usagePlans = new Map<string, UsagePlan>();
+  /** bumped on every change of a stage or deployment, so compiled routes can be cached */
+  version = 0;
+  constructor(readonly options: RegistryOptions) {}
+
+  now(): number {
+    return Math.floor((this.options.now ?? Date.now)() / 1000);
+  }
+
+  createApi(input: { name?: unknown; description?: unknown; version?: unknown; binaryMediaTypes?: unknown; apiKeySource?: unknown; endpointConfiguration?: unknown; tags?: unknown; disableExecuteApiEndpoint?: unknown }): ApiState {
+    if (typeof input.name !== 'string' || input.name === '') throw badRequest('Invalid REST API name specified');
+    let id = newId();
+    while (this.apis.has(id)) id = newId();
+    const rootId = newId(10);
+    const api: RestApi = {
+      id, name: input.name, createdDate: this.now(),
+      apiKeySource: input.apiKeySource === 'AUTHORIZER' ? 'AUTHORIZER' : 'HEADER',
+      endpointConfiguration: isObj(input.endpointConfiguration) && Array.isArray(input.endpointConfiguration.types)
+        ? { types: input.endpointConfiguration.types as string[] } : { types: ['EDGE'] },
+      disableExecuteApiEndpoint: input.disableExecuteApiEndpoint === true,
+      rootResourceId: rootId,
+      ...(typeof input.description === 'string' ? { description: input.description } : {}),
+      ...(typeof input.version === 'string' ? { version: input.version } : {}),
+      ...(Array.isArray(input.binaryMediaTypes) && input.binaryMediaTypes.length > 0 ? { binaryMediaTypes: input.binaryMediaTypes as string[] } : {}),
+      ...(isObj(input.tags) ? { tags: input.tags as Record<string, string> } : {}),
+    };
+    const state: ApiState = {
+      api, resources: new Map([[rootId, { id: rootId, path: '/' }]]), models: new Map(), validators: new Map(),
+      gatewayResponses: new Map(), deployments: new Map(), stages: new Map(),
+    };
+    this.apis.set(id, state);
+    return state;
+  }
+
+  api(id: string): ApiState {
+    const s = this.apis.get(id);
+    if (!s) throw notFound(`Invalid API identifier specified ${this.options.accountId}:${id}`);
+    return s;
+  }
+
+  deleteApi(id: string): void {
+    this.api(id);
+    this.apis.delete(id);
+    this.version++;
+  }
+
+  resource(state: ApiState, id: string): Resource {
+    const r = state.resources.get(id);
+    if (!r) throw notFound('Invalid Resource identifier specified');
+    return r;
+  }
+
+  createResource(state: ApiState, parentId: string, pathPart: unknown): Resource {
+    const parent = this.resource(state, parentId);
+    if (typeof pathPart !== 'string' || pathPart === '') throw badRequest('Resource path part must be specified');
+    // OpenAPI import rules (FACTS §7): alphanumerics, _ - . , : and whole-segment {param} / {proxy+}.
+    if (!/^(\{[A-Za-z0-9_.\-:,]+\+?\}|[A-Za-z0-9_.\-:,]+)$/.test(pathPart)) {
+      throw badRequest(`Resource's path part only allow a-zA-Z0-9._- and curly braces at the beginning and the end and an optional plus sign before the closing brace.`);
+    }
+    const path = parent.path === '/' ? `/${pathPart}` : `${parent.path}/${pathPart}`;
+    for (const r of state.resources.values()) {
+      if (r.parentId === parentId && r.pathPart === pathPart) throw conflict(`Another resource with the same parent already has this name: ${pathPart}`);
+    }
+    if (parent.pathPart?.endsWith('+}')) throw badRequest(`Cannot create a child of a resource with a greedy path variable: ${parent.path}`);
+    const r: Resource = { id: newId(6), parentId, pathPart, path };
+    state.resources.set(r.id, r);
+    return r;
+  }
+
+  /** Creates the resources of a path (like `/a/{b}`) that do not exist yet; returns the last. */
+  ensurePath(state: ApiState, path: string): Resource {
+    let cur = this.resource(state, state.api.rootResourceId);
+    for (const part of path.split('/').filter((p) => p !== '')) {
+      const existing = [...state.resources.values()].find((r) => r.parentId === cur.id && r.pathPart === part);
+      cur = existing ?? this.createResource(state, cur.id, part);
+    }
+    return cur;
+  }
+
+  deleteResource(state: ApiState, id: string): void {
+    const r = this.resource(state, id);
+    if (r.id === state.api.rootResourceId) throw badRequest('Cannot delete the root resource');
+    const doomed = new Set([id]);
+    let grew = true;
+    while (grew) {
+      grew = false;
+      for (const x of state.resources.values()) if (x.parentId && doomed.has(x.parentId) && !doomed.has(x.id)) { doomed.add(x.id); grew = true; }
+    }
+    for (const d of doomed) state.resources.delete(d);
+  }
+
+  createDeployment(state: ApiState, input: { stageName?: unknown; description?: unknown; variables?: unknown; stageDescription?: unknown }): Deployment {
+    const hasMethods = [...state.resources.values()].some((r) => Object.keys(r.resourceMethods ?? {}).length > 0);
+    if (!hasMethods) throw badRequest('The REST API doesn\'t contain any methods');
+    for (const r of state.resources.values()) {
+      for (const m of Object.values(r.resourceMethods ?? {})) {
+        if (!m.methodIntegration) throw badRequest('No integration defined for method');
+      }
+    }
+    const d: Deployment = {
+      id: newId(6), createdDate: this.now(), snapshot: snapshotOf(state),
+      ...(typeof input.description === 'string' ? { description: input.description } : {}),
+    };
+    state.deployments.set(d.id, d);
+    if (typeof input.stageName === 'string' && input.stageName !== '') {
+      const existing = state.stages.get(input.stageName);
+      if (existing) {
+        existing.deploymentId = d.id;
+        existing.lastUpdatedDate = this.now();
+        if (isObj(input.variables)) existing.variables = { ...(existing.variables ?? {}), ...(input.variables as Record<string, string>) };
+      } else {
+        this.createStage(state, { stageName: input.stageName, deploymentId: d.id, variables: input.variables, description: input.stageDescription });
+      }
+    }
+    this.version++;
+    return d;
+  }
+
+  createStage(state: ApiState, input: { stageName?: unknown; deploymentId?: unknown; variables?: unknown; description?: unknown }): Stage {
+    if (typeof input.stageName !== 'string' || !/^[A-Za-z0-9_-]+$/.test(input.stageName)) {
+      throw badRequest('Stage name only allows a-zA-Z0-9_');
+    }
+    if (typeof input.deploymentId !== 'string' || !state.deployments.has(input.deploymentId)) throw badRequest('Invalid deployment identifier specified');
+    if (state.stages.has(input.stageName)) throw conflict('Stage already exists');
+    const variables = isObj(input.variables) ? validateVariables(input.variables) : undefined;
+    const now = this.now();
+    const stage: Stage = {
+      stageName: input.stageName, deploymentId: input.deploymentId, createdDate: now, lastUpdatedDate: now,
+      cacheClusterEnabled: false, cacheClusterStatus: 'NOT_AVAILABLE', methodSettings: {}, tracingEnabled: false,
+      ...(variables ? { variables } : {}),
+      ...(typeof input.description === 'string' ? { description: input.description } : {}),
+    };
+    state.stages.set(stage.stageName, stage);
+    this.version++;
+    return stage;
+  }
+
+  stage(state: ApiState, name: string): Stage {
+    const s = state.stages.get(name);
+    if (!s) throw notFound('Invalid Stage identifier specified');
+    return s;
+  }
+
+  createApiKey(input: { name?: unknown; value?: unknown; enabled?: unknown; stageKeys?: unknown }): ApiKey {
+    const now = this.now();
+    const value = typeof input.value === 'string' ? input.value : newId(40);
+    if (value.length < 20) throw badRequest('API Key value should be at least 20 characters');
+    const key: ApiKey = {
+      id: newId(10), name: typeof input.name === 'string' ? input.name : newId(10), value, enabled: input.enabled === true,
+      createdDate: now, lastUpdatedDate: now, stageKeys: [],
+    };
+    this.apiKeys.set(key.id, key);
+    return key;
+  }
+
+  createUsagePlan(input: { name?: unknown; apiStages?: unknown; throttle?: unknown; quota?: unknown }): UsagePlan {
+    if (typeof input.name !== 'string') throw badRequest('Invalid usage plan name specified');
+    const plan: UsagePlan = {
+      id: newId(6), name: input.name, keyIds: [],
+      apiStages: Array.isArray(input.apiStages) ? (input.apiStages as { apiId: string; stage: string }[]) : [],
+      ...(isObj(input.throttle) ? { throttle: input.throttle as UsagePlan['throttle'] & object } : {}),
+      ...(isObj(input.quota) ? { quota: input.quota as UsagePlan['quota'] & object } : {}),
+    };
+    this.usagePlans.set(plan.id, plan);
+    return plan;
+  }
+
+  /** FACTS §5.1 step 3: the key must be enabled and in a usage plan bound to this API stage. */
+  apiKeyAllowed(apiId: string, stage: string, value: string | undefined): { ok: boolean; keyId?: string } {
+    if (value === undefined) return { ok: false };
+    for (const key of this.apiKeys.values()) {
+      if (key.value !== value || !key.enabled) continue;
+      for (const plan of this.usagePlans.values()) {
+        if (plan.keyIds.includes(key.id) && plan.apiStages.some((s) => s.apiId === apiId && s.stage === stage)) return { ok: true, keyId: key.id };
+      }
+    }
+    return { ok: false };
+  }
+}
+
+export function isObj(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Stage variables (FACTS §5.4): names [A-Za-z0-9_], ≤64 chars; values ≤512 chars of a restricted set. */
+export function validateVariables(v: Record<string, unknown>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, val] of Object.entries(v)) {
+    if (!/^[A-Za-z0-9_]{1,64}$/.test(k)) throw badRequest('Stage variable names must only contain alphanumeric characters and underscores. Names must be between 1 and 64 characters long.');
+    const s = String(val);
+    if (s.length > 512) throw badRequest('Stage variable values must be less than 512 characters long.');
+    out[k] = s;
+  }
+  return out;
+}
+
+export { ApiGatewayError };

@@ -1,0 +1,95 @@
+// API Gateway task, `arn:aws:states:::apigateway:invoke` (FACTS §4.2): calls a REST API of this
+// stepgate by its execute-api endpoint (`<apiId>.execute-api.<region>.amazonaws.com`), through the
+// server's own HTTP endpoint, so the request passes the same pipeline a client's would. Output
+// {Headers (lists), ResponseBody (JSON when it parses), StatusCode, StatusText}; a non-2xx answer fails
+// the task with `ApiGateway.<status>` and the response body as cause [rec].
+import { STATUS_CODES } from 'node:http';
+import { isJsonObject, type JsonObject, type JsonValue } from '../../asl/json.js';
+import type { InvokeTaskCommand } from '../../asl/engine-types.js';
+import { TaskFailure, type TaskContext, type TaskDispatcher } from '../dispatch.js';
+import { invalidParameters } from './common.js';
+
+export const APIGATEWAY_INVOKE_RESOURCE = /^arn:[^:]+:states:::apigateway:invoke(\.waitForTaskToken)?$/;
+
+const METHODS = new Set(['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'HEAD', 'OPTIONS']);
+const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
+/** Headers a task may not set (FACTS §4.2). */
+const FORBIDDEN = new Set(['authorization', 'connection', 'content-md5', 'expect', 'host', 'max-forwards', 'proxy-authenticate', 'server', 'te', 'transfer-encoding', 'trailer', 'upgrade', 'via', 'www-authenticate']);
+const FORBIDDEN_PREFIXES = ['x-forwarded', 'x-amz', 'x-amzn'];
+
+export interface ApiGatewayInvokeOptions {
+  /** the URL of this stepgate server (known once it listens) */
+  baseUrl: () => string | undefined;
+  /** integration timeout in ms (API Gateway's own limit is 29 s; this is the task's HTTP call) */
+  timeoutMs?: number;
+}
+
+/** `<apiId>.execute-api.<region>.amazonaws.com` (or `.localhost`) → apiId. */
+export function apiIdOfEndpoint(endpoint: string): string | undefined {
+  const host = endpoint.replace(/^https?:\/\//, '').split('/')[0] ?? '';
+  const m = /^([a-z0-9]+)\.execute-api\./.exec(host);
+  return m ? m[1] : undefined;
+}
+
+function dropNulls(v: JsonValue): JsonValue {
+  if (Array.isArray(v)) return v.map(dropNulls);
+  if (!isJsonObject(v)) return v;
+  const o: JsonObject = {};
+  for (const [k, x] of Object.entries(v)) if (x !== null) o[k] = dropNulls(x);
+  return o;
+}
+
+export class ApiGatewayInvokeDispatcher implements TaskDispatcher {
+  constructor(private readonly options: ApiGatewayInvokeOptions) {}
+
+  handles(resource: string): boolean {
+    return APIGATEWAY_INVOKE_RESOURCE.test(resource);
+  }
+
+  async invoke(command: InvokeTaskCommand, context: TaskContext): Promise<JsonValue> {
+    const p = command.parameters;
+    if (!isJsonObject(p)) throw invalidParameters(p, 'The Parameters must be an object');
+    if (typeof p.ApiEndpoint !== 'string') throw invalidParameters(p, "The field 'ApiEndpoint' is required but was missing");
+    const method = typeof p.Method === 'string' ? p.Method.toUpperCase() : '';
+    if (!METHODS.has(method)) throw invalidParameters(p, "The field 'Method' is required and must be one of GET, POST, PUT, DELETE, PATCH, HEAD, OPTIONS");
+    const apiId = apiIdOfEndpoint(p.ApiEndpoint);
+    const base = this.options.baseUrl();
+    if (!apiId || !base) throw new TaskFailure('ApiGateway.UnknownHostException', `${p.ApiEndpoint}: not an execute-api endpoint of this stepgate`);
+
+    const headers = new Headers();
+    if (isJsonObject(p.Headers)) {
+      for (const [name, values] of Object.entries(p.Headers)) {
+        const lower = name.toLowerCase();
+        if (FORBIDDEN.has(lower) || FORBIDDEN_PREFIXES.some((x) => lower.startsWith(x))) throw invalidParameters(p, `The header '${name}' is not allowed`);
+        for (const v of values as string[]) headers.append(name, v);
+      }
+    }
+    const query = new URLSearchParams();
+    if (isJsonObject(p.QueryParameters)) for (const [name, values] of Object.entries(p.QueryParameters)) for (const v of values as string[]) query.append(name, v);
+    let body: string | undefined;
+    if (p.RequestBody !== undefined && p.RequestBody !== null && BODY_METHODS.has(method)) {
+      const value = p.AllowNullValues === true ? p.RequestBody : dropNulls(p.RequestBody);
+      body = typeof value === 'string' ? value : JSON.stringify(value);
+      if (!headers.has('content-type')) headers.set('content-type', 'application/json');
+    }
+    const stage = typeof p.Stage === 'string' ? p.Stage : '$default';
+    const path = typeof p.Path === 'string' ? p.Path.replace(/^\/+/, '') : '';
+    const url = `${base}/restapis/${apiId}/${encodeURIComponent(stage)}/_user_request_/${path}${query.size ? `?${query}` : ''}`;
+
+    let res: Response;
+    let text: string;
+    try {
+      const signal = AbortSignal.any([context.signal, AbortSignal.timeout(this.options.timeoutMs ?? 60_000)]);
+      res = await fetch(url, { method, headers, ...(body !== undefined ? { body } : {}), signal });
+      text = await res.text();
+    } catch (e) {
+      throw new TaskFailure('ApiGateway.SdkClientException', e instanceof Error ? e.message : String(e));
+    }
+    if (res.status < 200 || res.status > 299) throw new TaskFailure(`ApiGateway.${res.status}`, text);
+    const outHeaders: JsonObject = {};
+    res.headers.forEach((v, k) => { outHeaders[k] = [v]; });
+    let responseBody: JsonValue;
+    try { responseBody = JSON.parse(text) as JsonValue; } catch { responseBody = text; }
+    return { Headers: outHeaders, ResponseBody: responseBody, StatusCode: res.status, StatusText: STATUS_CODES[res.status] ?? '' };
+  }
+}

@@ -1,0 +1,138 @@
+// The seed example projects (examples/seed-000, -002, -004) end to end: the state machine is
+// created through the SFN API (AWS SDK), the OpenAPI file is imported, deployed and test-invoked
+// with the `aws` CLI, and the API is called over plain HTTP. Expectations come from the seeds'
+// questions and FACTS §5 (headers are not forwarded to an AWS integration; StartExecution's request
+// shape; StartSyncExecution's answer fields), not from stepgate's own output.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { CreateStateMachineCommand, DescribeExecutionCommand, SFNClient } from '@aws-sdk/client-sfn';
+import { startServer, type StepgateServer } from '../src/index.js';
+
+const run = promisify(execFile);
+const examples = fileURLToPath(new URL('../examples/', import.meta.url));
+const ROLE = 'arn:aws:iam::000000000000:role/StepFunctionsRole';
+
+interface Env { server: StepgateServer; sfn: SFNClient; cli(...args: string[]): Promise<Record<string, unknown>> }
+
+async function withEnv(fn: (env: Env) => Promise<void>): Promise<void> {
+  const server = await startServer({ port: 0, store: 'memory', timeScale: 0 });
+  const sfn = new SFNClient({ endpoint: server.url, region: 'us-east-1', disableHostPrefix: true, maxAttempts: 1, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+  const cli = async (...args: string[]): Promise<Record<string, unknown>> => {
+    const { stdout } = await run('aws', ['--endpoint-url', server.url, '--output', 'json', ...args], {
+      env: { ...process.env, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_DEFAULT_REGION: 'us-east-1', AWS_PAGER: '', AWS_EC2_METADATA_DISABLED: 'true' },
+    });
+    return stdout.trim() === '' ? {} : JSON.parse(stdout) as Record<string, unknown>;
+  };
+  try { await fn({ server, sfn, cli }); } finally { sfn.destroy(); await server.close(); }
+}
+
+/** The example's setup step: state machine through the SFN API, import + deploy with the aws CLI. */
+async function setup(env: Env, name: string): Promise<{ apiId: string; resources: Map<string, string>; url: string }> {
+  const dir = join(examples, name);
+  const config = JSON.parse(readFileSync(join(dir, 'example.json'), 'utf8')) as { stateMachineName: string; type: 'STANDARD' | 'EXPRESS'; stage: string };
+  await env.sfn.send(new CreateStateMachineCommand({ name: config.stateMachineName, type: config.type, roleArn: ROLE, definition: readFileSync(join(dir, 'state-machine.asl.json'), 'utf8') }));
+  const api = await env.cli('apigateway', 'import-rest-api', '--body', `fileb://${join(dir, 'openapi.yaml')}`);
+  const apiId = api.id as string;
+  await env.cli('apigateway', 'create-deployment', '--rest-api-id', apiId, '--stage-name', config.stage);
+  const listed = await env.cli('apigateway', 'get-resources', '--rest-api-id', apiId);
+  const resources = new Map((listed.items as { id: string; path: string }[]).map((r) => [r.path, r.id]));
+  return { apiId, resources, url: `${env.server.url}/restapis/${apiId}/${config.stage}/_user_request_` };
+}
+
+async function post(url: string, body: string, headers: Record<string, string> = {}): Promise<{ status: number; json: Record<string, unknown>; text: string }> {
+  const res = await fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json', ...headers }, body });
+  const text = await res.text();
+  let json: Record<string, unknown> = {};
+  try { json = JSON.parse(text) as Record<string, unknown>; } catch { /* not JSON */ }
+  return { status: res.status, json, text };
+}
+
+test('seed 000: headers reach the workflow only when the template puts them into input', async () => {
+  await withEnv(async (env) => {
+    const { apiId, resources, url } = await setup(env, 'seed-000-headers-to-workflow');
+    const payload = JSON.stringify({ surname: 'TESTSURNAME' });
+
+    // The asker's template: StartExecution starts, the execution input is only the body.
+    const broken = await post(`${url}/broken`, payload, { HeaderA: 'ValueA', HeaderB: 'ValueB' });
+    assert.equal(broken.status, 200, broken.text);
+    assert.match(String(broken.json.executionArn), /^arn:aws:states:us-east-1:000000000000:execution:seed-000-echo:/);
+    assert.equal(typeof broken.json.startDate, 'number');
+    const brokenExec = await env.sfn.send(new DescribeExecutionCommand({ executionArn: broken.json.executionArn as string }));
+    assert.deepEqual(JSON.parse(brokenExec.input ?? ''), { surname: 'TESTSURNAME' });
+
+    // The fix: headers inside input.
+    const fixed = await post(`${url}/fixed`, payload, { HeaderA: 'ValueA', HeaderB: 'ValueB' });
+    assert.equal(fixed.status, 200, fixed.text);
+    const fixedExec = await env.sfn.send(new DescribeExecutionCommand({ executionArn: fixed.json.executionArn as string }));
+    const input = JSON.parse(fixedExec.input ?? '') as { body: unknown; headers: Record<string, string> };
+    assert.deepEqual(input.body, { surname: 'TESTSURNAME' });
+    assert.equal(input.headers.HeaderA, 'ValueA');
+    assert.equal(input.headers.HeaderB, 'ValueB');
+
+    // What the asker saw with test-invoke: the headers are in the body after transformations.
+    const trace = await env.cli('apigateway', 'test-invoke-method', '--rest-api-id', apiId, '--resource-id', resources.get('/broken') as string,
+      '--http-method', 'POST', '--path-with-query-string', '/broken', '--body', payload, '--headers', 'HeaderA=ValueA,Content-Type=application/json');
+    assert.equal(trace.status, 200);
+    const log = String(trace.log);
+    assert.match(log, /Endpoint request body after transformations: \{[\s\S]*"headers": \{[\s\S]*"HeaderA": "ValueA"/);
+    assert.match(log, /Method request headers: \{HeaderA=ValueA, Content-Type=application\/json\}/);
+    assert.match(log, /Method completed with status: 200/);
+
+    // The same view from `stepgate test-invoke`.
+    const main = fileURLToPath(new URL('../src/cli/main.ts', import.meta.url));
+    const { stdout } = await run(process.execPath, ['--import', 'tsx', main, 'test-invoke', '--endpoint', env.server.url, '--rest-api-id', apiId,
+      '--resource-path', '/fixed', '-X', 'POST', '-d', payload, '-H', 'HeaderA=ValueA', '-H', 'Content-Type=application/json']);
+    assert.match(stdout, /Endpoint request URI: https:\/\/states\.us-east-1\.amazonaws\.com\/\?Action=StartExecution/);
+    assert.match(stdout, /Endpoint request body after transformations: \{\n {3}"input": "\{\\"body\\": \{\\"surname\\":\\"TESTSURNAME\\"\}, \\"headers\\": \{\\"HeaderA\\": \\"ValueA\\"/);
+    assert.match(stdout, /Endpoint response body before transformations: \{"executionArn":"arn:aws:states:us-east-1:000000000000:execution:seed-000-echo:/);
+    assert.match(stdout, /Status: 200/);
+  });
+});
+
+test('seed 002: the escaped JSON payload arrives intact; an apostrophe is SerializationException', async () => {
+  await withEnv(async (env) => {
+    const { url, apiId, resources } = await setup(env, 'seed-002-json-payload');
+    const payload = { order: { id: 7, items: [{ sku: 'A-1', qty: 2 }], note: 'quote " backslash \\ tab \t newline \n unicode é ✓' }, flag: true, none: null };
+    const r = await post(`${url}/execution`, JSON.stringify(payload));
+    assert.equal(r.status, 200, r.text);
+    const exec = await env.sfn.send(new DescribeExecutionCommand({ executionArn: r.json.executionArn as string }));
+    assert.deepEqual(JSON.parse(exec.input ?? ''), payload);
+
+    // $util.escapeJavaScript turns ' into \' (invalid JSON, FACTS §5.4): Step Functions rejects the request.
+    const bad = await post(`${url}/execution`, JSON.stringify({ name: "O'Brien" }));
+    assert.equal(bad.status, 400, bad.text);
+    assert.match(String(bad.json.__type), /SerializationException$/);
+
+    const trace = await env.cli('apigateway', 'test-invoke-method', '--rest-api-id', apiId, '--resource-id', resources.get('/execution') as string,
+      '--http-method', 'POST', '--path-with-query-string', '/execution', '--body', '{"a":1}');
+    assert.match(String(trace.log), /Endpoint request body after transformations: \{\n {2}"input": "\{\\"a\\":1\}",/);
+  });
+});
+
+test('seed 004: synchronous express output mapped to the response, failure to 500 with error and cause', async () => {
+  await withEnv(async (env) => {
+    const { apiId, url } = await setup(env, 'seed-004-sync-express');
+    const key = await env.cli('apigateway', 'create-api-key', '--name', 'seed-004', '--value', 'Seed004ApiKeyValue0123456789abcdef', '--enabled');
+    const plan = await env.cli('apigateway', 'create-usage-plan', '--name', 'seed-004-plan', '--api-stages', `apiId=${apiId},stage=dev`);
+    await env.cli('apigateway', 'create-usage-plan-key', '--usage-plan-id', plan.id as string, '--key-id', key.id as string, '--key-type', 'API_KEY');
+
+    // apiKeyRequired without a key: 403 Forbidden (FACTS §5.1 step 3).
+    const noKey = await post(`${url}/orders`, JSON.stringify({ orderId: '42' }));
+    assert.equal(noKey.status, 403);
+    assert.deepEqual(noKey.json, { message: 'Forbidden' });
+
+    const headers = { 'x-api-key': 'Seed004ApiKeyValue0123456789abcdef' };
+    const ok = await post(`${url}/orders`, JSON.stringify({ orderId: '42' }), headers);
+    assert.equal(ok.status, 200, ok.text);
+    assert.deepEqual(ok.json, { reference: 'REF-42', method: 'POST', apiKey: 'Seed004ApiKeyValue0123456789abcdef' });
+
+    const failed = await post(`${url}/orders`, JSON.stringify({ orderId: '43', reject: true }), headers);
+    assert.equal(failed.status, 500, failed.text);
+    assert.deepEqual(failed.json, { cause: 'The order was rejected', error: 'OrderRejected' });
+  });
+});
