@@ -10,6 +10,7 @@ import type { TaskDispatcher } from '../sfn/dispatch.js';
 import { handleSfn, isSfnRequest, sendError } from './sfn-endpoint.js';
 import { unknownOperation } from '../sfn/errors.js';
 import { ApiGateway } from '../apigw/gateway.js';
+import { ApiGatewayInvokeDispatcher } from '../sfn/integrations/apigateway.js';
 import type { LambdaService } from '../lambda/service.js';
 import { sfnBackend } from './apigw-sfn-backend.js';
 import { LocalLambdaRuntime } from '../lambda/runtime.js';
@@ -75,6 +76,10 @@ export async function startServer(options: StartServerOptions = {}): Promise<Ste
   holder.service = service;
   const executions = new ServiceExecutions(() => holder.service, runner);
   dispatchers.push(...defaultDispatchers({ lambda, executions, ...(options.http ? { http: options.http } : {}) }));
+  // apigateway:invoke tasks call this server's own API Gateway endpoint, once it listens.
+  let listening!: (url: string) => void;
+  const ownUrl = new Promise<string>((resolve) => { listening = resolve; });
+  dispatchers.push(new ApiGatewayInvokeDispatcher({ baseUrl: () => ownUrl }));
   // Mocked responses come before every integration.
   if (mocks) dispatchers.unshift(new MockingDispatcher(mocks, () => dispatchers, executions));
   const sfn = service;
@@ -118,6 +123,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Ste
   }
   const port = (server.address() as AddressInfo).port;
   const shownHost = host.includes(':') ? `[${host}]` : host;
+  listening(`http://${shownHost === '0.0.0.0' || shownHost === '[::]' ? '127.0.0.1' : shownHost}:${port}`);
   let closing: Promise<void> | undefined;
   return {
     url: `http://${shownHost}:${port}`,

@@ -18,8 +18,8 @@ const FORBIDDEN = new Set(['authorization', 'connection', 'content-md5', 'expect
 const FORBIDDEN_PREFIXES = ['x-forwarded', 'x-amz', 'x-amzn'];
 
 export interface ApiGatewayInvokeOptions {
-  /** the URL of this stepgate server (known once it listens) */
-  baseUrl: () => string | undefined;
+  /** the URL of this stepgate server (resolves once it listens) */
+  baseUrl: () => Promise<string>;
   /** integration timeout in ms (API Gateway's own limit is 29 s; this is the task's HTTP call) */
   timeoutMs?: number;
 }
@@ -53,8 +53,8 @@ export class ApiGatewayInvokeDispatcher implements TaskDispatcher {
     const method = typeof p.Method === 'string' ? p.Method.toUpperCase() : '';
     if (!METHODS.has(method)) throw invalidParameters(p, "The field 'Method' is required and must be one of GET, POST, PUT, DELETE, PATCH, HEAD, OPTIONS");
     const apiId = apiIdOfEndpoint(p.ApiEndpoint);
-    const base = this.options.baseUrl();
-    if (!apiId || !base) throw new TaskFailure('ApiGateway.UnknownHostException', `${p.ApiEndpoint}: not an execute-api endpoint of this stepgate`);
+    if (!apiId) throw new TaskFailure('ApiGateway.UnknownHostException', `${p.ApiEndpoint}: not an execute-api endpoint of this stepgate`);
+    const base = await this.options.baseUrl();
 
     const headers = new Headers();
     if (isJsonObject(p.Headers)) {
