@@ -23,10 +23,15 @@ export class ApiRegistry {
     return Math.floor((this.options.now ?? Date.now)() / 1000);
   }
 
-  createApi(input: { name?: unknown; description?: unknown; version?: unknown; binaryMediaTypes?: unknown; apiKeySource?: unknown; endpointConfiguration?: unknown; tags?: unknown; disableExecuteApiEndpoint?: unknown }): ApiState {
+  /** `id` is for APIs deployed from a template, whose ids stay the same from one start to the next. */
+  createApi(input: { name?: unknown; description?: unknown; version?: unknown; binaryMediaTypes?: unknown; apiKeySource?: unknown; endpointConfiguration?: unknown; tags?: unknown; disableExecuteApiEndpoint?: unknown }, id?: string): ApiState {
     if (typeof input.name !== 'string' || input.name === '') throw badRequest('Invalid REST API name specified');
-    let id = newId();
-    while (this.apis.has(id)) id = newId();
+    if (id === undefined) {
+      id = newId();
+      while (this.apis.has(id)) id = newId();
+    } else if (this.apis.has(id)) {
+      throw badRequest(`REST API ${id} already exists`);
+    }
     const rootId = newId(10);
     const api: RestApi = {
       id, name: input.name, createdDate: this.now(),

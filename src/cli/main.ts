@@ -30,8 +30,8 @@ const program = new Command();
 program.name('stepgate').description('AWS API Gateway and AWS Step Functions on your own machine').version(version(), '-v, --version');
 
 program.command('start')
-  .description('serve the Step Functions API (and, later, API Gateway) on one port')
-  .argument('[template]', 'SAM / CloudFormation template (not supported yet)')
+  .description('serve Step Functions, API Gateway and Lambda on one port, optionally bringing up a SAM / CloudFormation template')
+  .argument('[template]', 'SAM / CloudFormation template (YAML or JSON) to bring up')
   .option('-p, --port <port>', 'port to listen on', number('--port', 0, true), DEFAULT_PORT)
   .option('--host <host>', 'address to listen on', DEFAULT_HOST)
   .option('--store <store>', 'memory | sqlite:PATH', `sqlite:${DEFAULT_SQLITE_PATH}`)
@@ -40,15 +40,23 @@ program.command('start')
   .option('--account-id <id>', 'AWS account id of the ARNs', '000000000000')
   .option('--log-level <level>', `one of ${LOG_LEVELS.join(', ')}`, 'info')
   .option('--mock-config <path>', 'Step Functions Local MockConfigFile (default: $SFN_MOCK_CONFIG)', process.env.SFN_MOCK_CONFIG)
-  .action(async (template: string | undefined, o: { port: number; host: string; store: string; timeScale: number; region: string; accountId: string; logLevel: string; mockConfig?: string }) => {
+  .option('--parameter-overrides <pairs...>', 'template parameters as Name=Value')
+  .option('--stack-name <name>', 'stack name (AWS::StackName)', 'stepgate')
+  .action(async (template: string | undefined, o: { port: number; host: string; store: string; timeScale: number; region: string; accountId: string; logLevel: string; mockConfig?: string; parameterOverrides?: string[]; stackName: string }) => {
     const quiet = o.logLevel === 'error';
     const log = (m: string): void => { if (o.logLevel !== 'error') console.error(`stepgate: ${m}`); };
-    if (template !== undefined) console.log(`stepgate: templates are not supported yet; ignoring ${template}`);
+    const overrides: Record<string, string> = {};
+    for (const pair of o.parameterOverrides ?? []) {
+      const i = pair.indexOf('=');
+      if (i <= 0) { console.error(`stepgate: --parameter-overrides takes Name=Value, got ${pair}`); process.exit(2); }
+      overrides[pair.slice(0, i).replace(/^ParameterKey=/, '')] = pair.slice(i + 1);
+    }
     let server;
     try {
       server = await startServer({
         port: o.port, host: o.host, store: o.store, timeScale: o.timeScale, region: o.region, accountId: o.accountId, log,
         ...(o.mockConfig ? { mockConfig: o.mockConfig } : {}),
+        ...(template !== undefined ? { template, parameterOverrides: overrides, stackName: o.stackName } : {}),
       });
     } catch (e) {
       console.error(`stepgate: cannot start: ${e instanceof Error ? e.message : String(e)}`);
@@ -61,6 +69,14 @@ program.command('start')
       console.log(`  API Gateway: ${server.url}/restapis  (aws apigateway --endpoint-url ${server.url}); invoke ${server.url}/restapis/{apiId}/{stage}/_user_request_/{path}`);
       console.log(`  store: ${o.store}   time-scale: ${o.timeScale}   region: ${o.region}   account: ${o.accountId}`);
       if (server.resumed > 0) console.log(`  resumed ${server.resumed} running execution(s)`);
+      const stack = server.stack;
+      if (stack) {
+        console.log(`  stack ${o.stackName} from ${template}:`);
+        for (const a of stack.apis) console.log(`    API ${a.logicalId} (stage ${a.stageName}): ${server.url}/restapis/${a.apiId}/${a.stageName}/_user_request_/  or  http://${a.apiId}.execute-api.localhost:${server.port}/${a.stageName}/`);
+        for (const m of stack.stateMachines) console.log(`    state machine ${m.logicalId}: ${m.arn}`);
+        for (const f of stack.functions) console.log(`    function ${f.logicalId}: ${f.name}`);
+        for (const u of stack.unsupported) console.log(`    not run locally: ${u}`);
+      }
     }
     let stopping = false;
     const stop = (signal: string): void => {

@@ -11,6 +11,8 @@ import { handleSfn, isSfnRequest, sendError } from './sfn-endpoint.js';
 import { unknownOperation } from '../sfn/errors.js';
 import { ApiGateway } from '../apigw/gateway.js';
 import { ApiGatewayInvokeDispatcher } from '../sfn/integrations/apigateway.js';
+import { loadTemplate } from '../template/load.js';
+import { deployStack, type DeployedStack } from './deploy-stack.js';
 import type { LambdaService } from '../lambda/service.js';
 import { sfnBackend } from './apigw-sfn-backend.js';
 import { LocalLambdaRuntime } from '../lambda/runtime.js';
@@ -30,8 +32,12 @@ export interface StartServerOptions {
   timeScale?: number;
   region?: string;
   accountId?: string;
-  /** a SAM/CloudFormation template: not supported yet */
+  /** a SAM / CloudFormation template to bring up (state machines, functions, REST APIs) */
   template?: string;
+  /** values for the template's Parameters (`--parameter-overrides`) */
+  parameterOverrides?: Record<string, string>;
+  /** stack name for `AWS::StackName` (default `stepgate`) */
+  stackName?: string;
   dispatchers?: TaskDispatcher[];
   /** GetActivityTask long-poll duration in ms (default 60 000) */
   activityPollMs?: number;
@@ -51,6 +57,8 @@ export interface StepgateServer {
   port: number;
   /** executions resumed from the store at start-up */
   resumed: number;
+  /** what `template` brought up */
+  stack?: DeployedStack;
   close(): Promise<void>;
 }
 
@@ -110,6 +118,22 @@ export async function startServer(options: StartServerOptions = {}): Promise<Ste
   const host = options.host ?? DEFAULT_HOST;
   // Running executions are live again before the first request can refer to them (SendTask*, Stop).
   const resumed = await runner.recover();
+  // The template's stack is up before the first request arrives.
+  let stack: DeployedStack | undefined;
+  if (options.template !== undefined) {
+    try {
+      const plan = loadTemplate(options.template, {
+        region, accountId, ...(options.stackName ? { stackName: options.stackName } : {}),
+        ...(options.parameterOverrides ? { parameterOverrides: options.parameterOverrides } : {}),
+      });
+      stack = await deployStack(plan, { service, lambda, apigw });
+    } catch (e) {
+      await runner.close();
+      await store.close();
+      if (!options.lambda && lambda instanceof LocalLambdaRuntime) await lambda.close();
+      throw e;
+    }
+  }
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -129,6 +153,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Ste
     url: `http://${shownHost}:${port}`,
     port,
     resumed,
+    ...(stack ? { stack } : {}),
     close: () => {
       closing ??= (async () => {
         sfn.close();
