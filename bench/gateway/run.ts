@@ -2,9 +2,9 @@
 // Express machine → response template, next to a bare node:http hello world, both in child processes,
 // measured in the same run by the same bounded loopback load generator (keep-alive, fixed concurrency,
 // fixed duration after a warm-up). Not part of `npm test`.
-//   node --import tsx bench/gateway/run.ts [--seconds 10] [--concurrency 32] [--write]
+//   npm run bench:gateway -- [--seconds 10] [--concurrency 32] [--write]   (servers run as compiled JS, as users run them)
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { cpus } from 'node:os';
 
@@ -12,10 +12,18 @@ const args = process.argv.slice(2);
 const opt = (name: string, dflt: number): number => { const i = args.indexOf(`--${name}`); return i >= 0 ? Number(args[i + 1]) : dflt; };
 const SECONDS = opt('seconds', 10);
 const CONCURRENCY = opt('concurrency', 32);
-const root = new URL('../..', import.meta.url).pathname;
+/** The repository root (this file runs from .bench-dist/bench/gateway or from bench/gateway under tsx). */
+function findRoot(): string {
+  let dir = new URL('.', import.meta.url).pathname;
+  while (!existsSync(`${dir}package.json`) && dir !== '/') dir = dir.replace(/[^/]+\/$/, '');
+  return dir;
+}
+const root = findRoot();
+/** Both servers run compiled (npm run bench:gateway builds them) so neither pays for a TypeScript loader. */
+const serverScript = existsSync(`${root}.bench-dist/bench/gateway/server.js`) ? [`${root}.bench-dist/bench/gateway/server.js`] : ['--import', 'tsx', `${root}bench/gateway/server.ts`];
 
 function start(extra: string[]): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', `${root}bench/gateway/server.ts`, ...extra], { stdio: ['ignore', 'pipe', 'inherit'], cwd: root });
+  const child = spawn(process.execPath, [...serverScript, ...extra], { stdio: ['ignore', 'pipe', 'inherit'], cwd: root });
   return new Promise((resolve, reject) => {
     let out = '';
     child.stdout?.on('data', (d: Buffer) => {
@@ -99,7 +107,7 @@ try {
   const ratio = `${((g.perSec / b.perSec) * 100).toFixed(0)} %`;
   const table = `## API Gateway
 
-\`node --import tsx bench/gateway/run.ts --write\` (not part of \`npm test\`): both servers in child processes, one bounded
+\`npm run bench:gateway -- --write\` (not part of \`npm test\`): both servers in child processes, one bounded
 loopback load generator (keep-alive, concurrency ${CONCURRENCY}, ${SECONDS} s measured in 2 alternating rounds after 1 s warm-ups),
 the same 90-byte JSON POST. stepgate path: route → request template → StartSyncExecution of a 5-state Express machine
 (Pass → Pass with intrinsics → Choice → Pass → end, memory store, virtual time) → response template parsing the

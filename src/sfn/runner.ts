@@ -117,7 +117,8 @@ export class Runner {
 
   /** Makes a stored execution live (it must not be live yet). */
   private attach(row: ExecutionRow, durable: boolean): Live {
-    const snapshot = JSON.parse(row.snapshot) as Snapshot;
+    const snapshot = this.fresh?.text === row.snapshot ? this.fresh.snapshot : JSON.parse(row.snapshot) as Snapshot;
+    this.fresh = undefined;
     let resolve!: (o: Outcome) => void;
     const finished = new Promise<Outcome>((r) => { resolve = r; });
     const live: Live = {
@@ -130,8 +131,15 @@ export class Runner {
 
   /** A new snapshot for an execution (the row's `snapshot` field at StartExecution). */
   newSnapshot(info: ExecutionInfo, input: JsonValue): string {
-    return JSON.stringify(createSnapshot(info, input));
+    const snapshot = createSnapshot(info, input);
+    const text = JSON.stringify(snapshot);
+    // attach() usually follows at once (StartExecution / StartSyncExecution): spare it the parse.
+    this.fresh = { text, snapshot };
+    return text;
   }
+
+  /** the snapshot newSnapshot just made, as an object (consumed by the next attach of that text) */
+  private fresh: { text: string; snapshot: Snapshot } | undefined;
 
   /** Starts a stored (Standard) execution: its row was just inserted. */
   begin(row: ExecutionRow): void {
