@@ -19,6 +19,8 @@ export interface ApiGatewayOptions {
   region: string;
   accountId: string;
   log?: (message: string) => void;
+  /** called after every change made through the management API (the server persists the registry) */
+  onChange?: () => void;
 }
 
 const EXECUTE_API_HOST = /^([a-z0-9]+)\.execute-api\.[^:]+(?::\d+)?$/i;
@@ -79,6 +81,7 @@ export class ApiGateway {
       const out = await this.management.handle({
         method: req.method ?? 'GET', segments: url.pathname.split('/').filter((s) => s !== '').map(decodeURIComponent), query: url.searchParams, headers, body: body.toString('utf8'),
       });
+      if (req.method !== 'GET' && out.status < 400) this.options.onChange?.();
       send(res, out.status, { 'Content-Type': 'application/json', 'x-amzn-RequestId': randomUUID(), ...(out.headers ?? {}) }, out.body);
     } catch (e) {
       const err = e instanceof ApiGatewayError ? e : new ApiGatewayError('InternalFailure', 500, 'Internal server error');

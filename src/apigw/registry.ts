@@ -1,5 +1,5 @@
-// In-memory home of every REST API, API key and usage plan (a store port for APIs comes later):
-// create/update/delete with AWS's NotFound/BadRequest/Conflict answers.
+// Home of every REST API, API key and usage plan: create/update/delete with AWS's NotFound/BadRequest/
+// Conflict answers. serialize()/restore() turn it into one JSON document the server keeps in the store.
 import { ApiGatewayError, badRequest, conflict, notFound } from './errors.js';
 import {
   newId, snapshotOf, type ApiKey, type ApiState, type Deployment, type Resource, type RestApi, type Stage, type UsagePlan,
@@ -18,6 +18,45 @@ export class ApiRegistry {
   /** bumped on every change of a stage or deployment, so compiled routes can be cached */
   version = 0;
   constructor(readonly options: RegistryOptions) {}
+
+  /** Everything as one JSON document (Maps as entry lists; deployments keep their frozen snapshots). */
+  serialize(): string {
+    return JSON.stringify({
+      version: 1,
+      apis: [...this.apis.values()].map((a) => ({
+        api: a.api,
+        resources: [...a.resources.values()], models: [...a.models.values()], validators: [...a.validators.values()],
+        gatewayResponses: [...a.gatewayResponses.entries()], deployments: [...a.deployments.values()], stages: [...a.stages.values()],
+      })),
+      apiKeys: [...this.apiKeys.values()],
+      usagePlans: [...this.usagePlans.values()],
+    });
+  }
+
+  /** Loads a document written by serialize() (replacing what is here). */
+  restore(text: string): void {
+    const doc = JSON.parse(text) as {
+      apis: { api: RestApi; resources: Resource[]; models: { name: string }[]; validators: { id: string }[]; gatewayResponses: [string, unknown][]; deployments: Deployment[]; stages: Stage[] }[];
+      apiKeys: ApiKey[]; usagePlans: UsagePlan[];
+    };
+    this.apis.clear();
+    this.apiKeys.clear();
+    this.usagePlans.clear();
+    for (const a of doc.apis) {
+      this.apis.set(a.api.id, {
+        api: a.api,
+        resources: new Map(a.resources.map((r) => [r.id, r])),
+        models: new Map(a.models.map((m) => [m.name, m])) as ApiState['models'],
+        validators: new Map(a.validators.map((v) => [v.id, v])) as ApiState['validators'],
+        gatewayResponses: new Map(a.gatewayResponses) as ApiState['gatewayResponses'],
+        deployments: new Map(a.deployments.map((d) => [d.id, d])),
+        stages: new Map(a.stages.map((st) => [st.stageName, st])),
+      });
+    }
+    for (const k of doc.apiKeys) this.apiKeys.set(k.id, k);
+    for (const p of doc.usagePlans) this.usagePlans.set(p.id, p);
+    this.version++;
+  }
 
   now(): number {
     return Math.floor((this.options.now ?? Date.now)() / 1000);

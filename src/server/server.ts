@@ -63,6 +63,8 @@ export interface StepgateServer {
 }
 
 export const DEFAULT_PORT = 4599;
+/** the store document holding API Gateway's registry */
+const APIGW_DOCUMENT = 'apigateway';
 export const DEFAULT_HOST = '127.0.0.1';
 
 export async function startServer(options: StartServerOptions = {}): Promise<StepgateServer> {
@@ -91,9 +93,15 @@ export async function startServer(options: StartServerOptions = {}): Promise<Ste
   // Mocked responses come before every integration.
   if (mocks) dispatchers.unshift(new MockingDispatcher(mocks, () => dispatchers, executions));
   const sfn = service;
+  // API Gateway's APIs, keys and usage plans live in the store as one document, saved after each change.
+  const saveApis = (): void => {
+    store.putDocument(APIGW_DOCUMENT, apigw.registry.serialize()).catch((e: unknown) => log?.(`cannot save API Gateway state: ${String(e)}`));
+  };
   const apigw = new ApiGateway({
-    lambda, stepFunctions: sfnBackend(service), region, accountId, ...(log ? { log } : {}),
+    lambda, stepFunctions: sfnBackend(service), region, accountId, onChange: saveApis, ...(log ? { log } : {}),
   });
+  const savedApis = await store.getDocument(APIGW_DOCUMENT);
+  if (savedApis !== undefined) apigw.registry.restore(savedApis);
 
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     if (isLambdaRequest(req) && lambda instanceof LocalLambdaRuntime) {
@@ -127,6 +135,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Ste
         ...(options.parameterOverrides ? { parameterOverrides: options.parameterOverrides } : {}),
       });
       stack = await deployStack(plan, { service, lambda, apigw });
+      saveApis();
     } catch (e) {
       await runner.close();
       await store.close();

@@ -131,5 +131,11 @@ export class MemoryStore implements Store {
     this.tags.set(resourceArn, (this.tags.get(resourceArn) ?? []).filter((t) => !keys.includes(t.key)));
   }
 
+  private readonly documents = new Map<string, string>();
+
+  async getDocument(key: string): Promise<string | undefined> { return this.documents.get(key); }
+
+  async putDocument(key: string, text: string): Promise<void> { this.documents.set(key, text); }
+
   async close(): Promise<void> { /* nothing to release */ }
 }

@@ -186,5 +186,9 @@ export interface Store {
   tagResource(resourceArn: string, tags: Tag[]): Promise<void>;
   untagResource(resourceArn: string, keys: string[]): Promise<void>;
 
+  /** a whole JSON document by key (API Gateway keeps its APIs, keys and usage plans under `apigateway`) */
+  getDocument(key: string): Promise<string | undefined>;
+  putDocument(key: string, text: string): Promise<void>;
+
   close(): Promise<void>;
 }

@@ -26,6 +26,7 @@ CREATE INDEX IF NOT EXISTS tasks_token ON tasks(token);
 CREATE INDEX IF NOT EXISTS tasks_activity ON tasks(activity_arn, state, seq);
 CREATE TABLE IF NOT EXISTS timers (exec_arn TEXT NOT NULL, timer_id TEXT NOT NULL, due_at REAL NOT NULL, scaled INTEGER NOT NULL, PRIMARY KEY (exec_arn, timer_id)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS activities (seq INTEGER PRIMARY KEY AUTOINCREMENT, arn TEXT UNIQUE NOT NULL, data TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS documents (key TEXT PRIMARY KEY, data TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS tags (arn TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY (arn, key)) WITHOUT ROWID;
 `;
 
@@ -294,6 +295,14 @@ export class SqliteStore implements Store {
   }
   async untagResource(resourceArn: string, keys: string[]): Promise<void> {
     this.db.transaction(() => { for (const k of keys) this.s.delTag!.run(resourceArn, k); })();
+  }
+
+  async getDocument(key: string): Promise<string | undefined> {
+    return (this.stmt('SELECT data FROM documents WHERE key = ?').get(key) as { data: string } | undefined)?.data;
+  }
+
+  async putDocument(key: string, text: string): Promise<void> {
+    this.stmt('INSERT INTO documents (key, data) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET data = excluded.data').run(key, text);
   }
 
   async close(): Promise<void> {

@@ -124,6 +124,18 @@ export function runStoreSuite(name: string, factory: StoreFactory): void {
     assert.equal(await s.getActivity(act), undefined);
   });
 
+  test(`${name}: documents are stored by key and replaced whole`, async () => {
+    const s = await factory.open();
+    try {
+      assert.equal(await s.getDocument('apigateway'), undefined);
+      await s.putDocument('apigateway', '{"apis":[1]}');
+      await s.putDocument('other', 'x');
+      await s.putDocument('apigateway', '{"apis":[2]}');
+      assert.equal(await s.getDocument('apigateway'), '{"apis":[2]}');
+      assert.equal(await s.getDocument('other'), 'x');
+    } finally { await s.close(); await factory.cleanup(); }
+  });
+
   if (factory.reopen) {
     const reopen = factory.reopen;
     test(`${name}: data survives a reopen`, async () => {
@@ -132,11 +144,13 @@ export function runStoreSuite(name: string, factory: StoreFactory): void {
         await s.putStateMachine(machine());
         await s.insertExecution(execution('a'), [{ id: 1, json: '{}' }]);
         await s.commitStep({ executionArn: execution('a').arn, execution: { snapshot: '{"s":3}' }, events: [], addTimers: [{ executionArn: execution('a').arn, timerId: 't', dueAt: 1, scaled: true }], removeTimers: [], addTasks: [], removeTasks: [] });
+        await s.putDocument('apigateway', '{"kept":true}');
         await s.close();
         const again = await reopen();
         assert.equal((await again.getStateMachine(SM))?.name, 'm');
         assert.equal((await again.getExecution(execution('a').arn))?.snapshot, '{"s":3}');
         assert.equal((await again.listTimers()).length, 1);
+        assert.equal(await again.getDocument('apigateway'), '{"kept":true}');
         await again.close();
       } finally { await factory.cleanup(); }
     });
