@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { compileMachine, type CompiledMachine } from '../asl/compile.js';
 import { createSnapshot, step, type Snapshot } from '../asl/engine.js';
 import { ExecutionStatus, IntegrationPattern, type EngineInput, type ExecutionInfo, type InvokeTaskCommand, type Outcome } from '../asl/engine-types.js';
-import type { HistoryEvent } from '../asl/history.js';
+import { materializeEvent, type HistoryEvent } from '../asl/history.js';
 import type { JsonObject, JsonValue } from '../asl/json.js';
 import type { ExecutionRow, Store, StoredEvent, StepWrite, TaskRow, TimerRow } from '../store/port.js';
 import { ACTIVITY_RESOURCE, noDispatcher, TaskFailure, type TaskDispatcher } from './dispatch.js';
@@ -154,7 +154,9 @@ export class Runner {
     this.arm(live, EXPRESS_TIMER, live.snapshot.info.startTime + EXPRESS_MAX_MS, false);
     this.enqueue(live, { input: { kind: 'start' } });
     const outcome = await live.finished;
-    return { outcome, history: live.history, stopDate: this.executionNow(live) };
+    const events = live.history ?? [];
+    // AWS-shaped (JSON text payloads) only when someone reads it.
+    return { outcome, get history() { return events.map(materializeEvent); }, stopDate: this.executionNow(live) };
   }
 
   isLive(arn: string): boolean { return this.live.has(arn); }
@@ -220,7 +222,8 @@ export class Runner {
       commands = [];
     } else {
       try {
-        ({ events, commands } = await step(live.compiled, s, item.input, { now, entropy }));
+        // Express executions keep no readable history, so their payloads need no JSON text.
+        ({ events, commands } = await step(live.compiled, s, item.input, { now, entropy, lazyPayloads: !live.durable }));
       } catch (e) {
         // An engine defect must not wedge the execution: it fails with States.Runtime.
         const cause = e instanceof Error ? e.message : String(e);
