@@ -73,7 +73,7 @@ test('the response comes back as {Headers (lists), ResponseBody, StatusCode, Sta
   assert.equal(out.StatusCode, 200);
   assert.equal(out.StatusText, 'OK');
   assert.deepEqual(out.ResponseBody, { greeting: 'hello world', custom: 'abc' });
-  assert.ok(Array.isArray(out.Headers['content-type']));
+  assert.ok(Array.isArray(out.Headers['Content-Type']));
 });
 
 test('a path the API does not have fails with ApiGateway.403 and the body as cause, caught by Catch', async () => {

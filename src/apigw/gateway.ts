@@ -2,7 +2,7 @@
 // `/restapis/{id}/{stage}/_user_request_/...` or by Host `{id}.execute-api.localhost`), with
 // deployments compiled once and cached, and TestInvokeMethod running the same pipeline traced.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { LambdaService } from '../lambda/service.js';
 import { CompiledApi } from './compiled-api.js';
 import { ApiGatewayError, GATEWAY_DEFAULTS } from './errors.js';
@@ -131,6 +131,16 @@ export class ApiGateway {
       method: req.method ?? 'GET', path, rawQuery, headers, body, sourceIp: req.socket.remoteAddress?.replace(/^::ffff:/, '') ?? '127.0.0.1', domainName,
     };
     const out = await this.pipeline.invoke(compiled, stage, invocation);
+    // An edge-optimised API answers through CloudFront, which adds its response headers [rec: the
+    // Headers of apigateway:invoke task outputs in the Step Functions corpus]. Regional: none.
+    if ((state.api.endpointConfiguration.types[0] ?? 'EDGE') === 'EDGE') {
+      out.headers.push(
+        ['X-Cache', out.status >= 400 ? 'Error from cloudfront' : 'Miss from cloudfront'],
+        ['Via', `1.1 ${randomBytes(16).toString('hex')}.cloudfront.net (CloudFront)`],
+        ['X-Amz-Cf-Pop', 'IAD89-C1'],
+        ['X-Amz-Cf-Id', randomBytes(42).toString('base64')],
+      );
+    }
     writeInvocation(res, out, req.method === 'HEAD');
   }
 

@@ -3,7 +3,8 @@
 // invocation at a time, building the `context` object and the error document like AWS's Node.js
 // runtime (aws-lambda-nodejs-runtime-interface-client): `{errorType, errorMessage, trace}`.
 // A function declared with a Python runtime reports `{errorMessage, errorType, requestId, stackTrace}`
-// instead, as the Python runtime does (used to emulate the Python functions of the recorded corpus).
+// instead, as the Python runtime does (used to emulate the Python functions of the recorded corpus),
+// and serialises results as Python's json.dumps does (`{"a": 1, "b": [1, 2]}`: a space after `:` and `,`).
 
 export const WORKER_SOURCE = String.raw`
 'use strict';
@@ -22,6 +23,18 @@ function errorDocument(error, requestId) {
     return { errorType: String(error.name), errorMessage: String(error.message), trace: typeof error.stack === 'string' ? error.stack.split('\n') : [] };
   }
   return { errorType: typeof error, errorMessage: String(error), trace: [] };
+}
+
+// Python's json.dumps with its default separators (', ', ': '); strings and numbers as JSON.stringify.
+function pythonJson(v) {
+  if (Array.isArray(v)) return '[' + v.map((x) => pythonJson(x === undefined || typeof x === 'function' ? null : x)).join(', ') + ']';
+  if (v !== null && typeof v === 'object' && typeof v.toJSON !== 'function') {
+    const parts = [];
+    for (const [k, x] of Object.entries(v)) if (x !== undefined && typeof x !== 'function') parts.push(JSON.stringify(k) + ': ' + pythonJson(x));
+    return '{' + parts.join(', ') + '}';
+  }
+  const text = JSON.stringify(v);
+  return text === undefined ? 'null' : text;
 }
 
 let handler;
@@ -58,7 +71,7 @@ function finish(id, requestId, ok, value, fatal) {
   if (ok) {
     let text;
     try {
-      text = JSON.stringify(value === undefined ? null : value);
+      text = python ? pythonJson(value === undefined ? null : value) : JSON.stringify(value === undefined ? null : value);
     } catch {
       // AWS's Node.js runtime: a result JSON.stringify cannot serialise is a function error.
       const err = new Error('Unable to stringify response body');

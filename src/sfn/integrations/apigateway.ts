@@ -3,7 +3,7 @@
 // server's own HTTP endpoint, so the request passes the same pipeline a client's would. Output
 // {Headers (lists), ResponseBody (JSON when it parses), StatusCode, StatusText}; a non-2xx answer fails
 // the task with `ApiGateway.<status>` and the response body as cause [rec].
-import { STATUS_CODES } from 'node:http';
+import { request as httpRequest, STATUS_CODES } from 'node:http';
 import { isJsonObject, type JsonObject, type JsonValue } from '../../asl/json.js';
 import type { InvokeTaskCommand } from '../../asl/engine-types.js';
 import { TaskFailure, type TaskContext, type TaskDispatcher } from '../dispatch.js';
@@ -56,12 +56,12 @@ export class ApiGatewayInvokeDispatcher implements TaskDispatcher {
     if (!apiId) throw new TaskFailure('ApiGateway.UnknownHostException', `${p.ApiEndpoint}: not an execute-api endpoint of this stepgate`);
     const base = await this.options.baseUrl();
 
-    const headers = new Headers();
+    const headers: Record<string, string[]> = {};
     if (isJsonObject(p.Headers)) {
       for (const [name, values] of Object.entries(p.Headers)) {
         const lower = name.toLowerCase();
         if (FORBIDDEN.has(lower) || FORBIDDEN_PREFIXES.some((x) => lower.startsWith(x))) throw invalidParameters(p, `The header '${name}' is not allowed`);
-        for (const v of values as string[]) headers.append(name, v);
+        headers[name] = [...(headers[name] ?? []), ...(values as string[])];
       }
     }
     const query = new URLSearchParams();
@@ -70,26 +70,53 @@ export class ApiGatewayInvokeDispatcher implements TaskDispatcher {
     if (p.RequestBody !== undefined && p.RequestBody !== null && BODY_METHODS.has(method)) {
       const value = p.AllowNullValues === true ? p.RequestBody : dropNulls(p.RequestBody);
       body = typeof value === 'string' ? value : JSON.stringify(value);
-      if (!headers.has('content-type')) headers.set('content-type', 'application/json');
+      if (!Object.keys(headers).some((k) => k.toLowerCase() === 'content-type')) headers['Content-Type'] = ['application/json'];
     }
     const stage = typeof p.Stage === 'string' ? p.Stage : '$default';
     const path = typeof p.Path === 'string' ? p.Path.replace(/^\/+/, '') : '';
     const url = `${base}/restapis/${apiId}/${encodeURIComponent(stage)}/_user_request_/${path}${query.size ? `?${query}` : ''}`;
 
-    let res: Response;
-    let text: string;
+    let res: RawResponse;
     try {
       const signal = AbortSignal.any([context.signal, AbortSignal.timeout(this.options.timeoutMs ?? 60_000)]);
-      res = await fetch(url, { method, headers, ...(body !== undefined ? { body } : {}), signal });
-      text = await res.text();
+      res = await send(url, method, headers, body, signal);
     } catch (e) {
       throw new TaskFailure('ApiGateway.SdkClientException', e instanceof Error ? e.message : String(e));
     }
+    const text = res.body;
     if (res.status < 200 || res.status > 299) throw new TaskFailure(`ApiGateway.${res.status}`, text);
+    // Header names as the API sent them (AWS reports `Content-Type`, `x-amzn-RequestId`, …), each a list.
     const outHeaders: JsonObject = {};
-    res.headers.forEach((v, k) => { outHeaders[k] = [v]; });
+    for (const [k, v] of res.headers) {
+      // Node's own transport header: API Gateway's front end does not send it.
+      if (k.toLowerCase() === 'keep-alive') continue;
+      const list = outHeaders[k];
+      if (Array.isArray(list)) list.push(v); else outHeaders[k] = [v];
+    }
     let responseBody: JsonValue;
     try { responseBody = JSON.parse(text) as JsonValue; } catch { responseBody = text; }
     return { Headers: outHeaders, ResponseBody: responseBody, StatusCode: res.status, StatusText: STATUS_CODES[res.status] ?? '' };
   }
+}
+
+interface RawResponse { status: number; headers: [string, string][]; body: string }
+
+/** One HTTP call that keeps the response's header names as sent (fetch lower-cases them). */
+function send(url: string, method: string, headers: Record<string, string[]>, body: string | undefined, signal: AbortSignal): Promise<RawResponse> {
+  return new Promise((resolve, reject) => {
+    const out: Record<string, string[]> = { ...headers };
+    if (body !== undefined) out['Content-Length'] = [String(Buffer.byteLength(body))];
+    const req = httpRequest(url, { method, headers: out, signal }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('error', reject);
+      res.on('end', () => {
+        const hs: [string, string][] = [];
+        for (let i = 0; i + 1 < res.rawHeaders.length; i += 2) hs.push([res.rawHeaders[i] as string, res.rawHeaders[i + 1] as string]);
+        resolve({ status: res.statusCode ?? 0, headers: hs, body: Buffer.concat(chunks).toString('utf8') });
+      });
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
 }
