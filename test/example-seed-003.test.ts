@@ -84,11 +84,11 @@ test('an integration that answers 404 (MOCK, selectionPattern "404"): ApiGateway
   assert.equal(output.error, 'ApiGateway.404');
 });
 
-// Locally neither IAM_ROLE nor RESOURCE_POLICY changes the request: stepgate does not sign it with
-// SigV4 yet and evaluates no resource policy, and the API's methods need no authorization, so the call
-// is the NO_AUTH call (README: "AuthType"). This test pins that documented local behaviour.
+// IAM_ROLE requests are signed with SigV4 (checked in test/sfn-apigateway-sign.test.ts); RESOURCE_POLICY
+// evaluates no resource policy locally. The API's methods need no authorization, so both reach it and
+// answer as for NO_AUTH (README: "AuthType").
 for (const authType of ['IAM_ROLE', 'RESOURCE_POLICY']) {
-  test(`${authType}: locally the same unsigned request as NO_AUTH`, async () => {
+  test(`${authType}: the API answers as for NO_AUTH (its methods need no authorization)`, async () => {
     const { output, history } = await run({ path: 'bills', billId: '7', authType });
     const params = JSON.parse(history.find((e) => e.type === 'TaskScheduled')?.taskScheduledEventDetails?.parameters ?? '{}') as Record<string, unknown>;
     assert.equal(params.AuthType, authType);

@@ -2,8 +2,12 @@
 // stepgate by its execute-api endpoint (`<apiId>.execute-api.<region>.amazonaws.com`), through the
 // server's own HTTP endpoint, so the request passes the same pipeline a client's would. Output
 // {Headers (lists), ResponseBody (JSON when it parses), StatusCode, StatusText}; a non-2xx answer fails
-// the task with `ApiGateway.<status>` and the response body as cause [rec].
+// the task with `ApiGateway.<status>` and the response body as cause [rec]. AuthType IAM_ROLE signs the
+// request with SigV4 (service execute-api) for the endpoint's own host, as Step Functions does with the
+// execution role's credentials (locally: the configured credentials).
 import { request as httpRequest, STATUS_CODES } from 'node:http';
+import { createHash, createHmac, type Hash, type Hmac } from 'node:crypto';
+import { SignatureV4 } from '@smithy/signature-v4';
 import { isJsonObject, type JsonObject, type JsonValue } from '../../asl/json.js';
 import type { InvokeTaskCommand } from '../../asl/engine-types.js';
 import { TaskFailure, type TaskContext, type TaskDispatcher } from '../dispatch.js';
@@ -22,6 +26,22 @@ export interface ApiGatewayInvokeOptions {
   baseUrl: () => Promise<string>;
   /** integration timeout in ms (API Gateway's own limit is 29 s; this is the task's HTTP call) */
   timeoutMs?: number;
+  /** credentials AuthType IAM_ROLE signs with (default: the local test pair `test` / `test`) */
+  credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
+}
+
+/** SHA-256 / HMAC-SHA256 for the SigV4 signer, from node:crypto. */
+type SourceData = string | ArrayBuffer | ArrayBufferView;
+const bytes = (d: SourceData): string | Uint8Array => (typeof d === 'string' ? d : d instanceof ArrayBuffer ? new Uint8Array(d) : new Uint8Array(d.buffer, d.byteOffset, d.byteLength));
+
+class NodeSha256 {
+  private h: Hash | Hmac;
+  private readonly secret: string | Uint8Array | undefined;
+  constructor(secret?: SourceData) { this.secret = secret === undefined ? undefined : bytes(secret); this.h = this.fresh(); }
+  private fresh(): Hash | Hmac { return this.secret === undefined ? createHash('sha256') : createHmac('sha256', this.secret); }
+  update(data: SourceData): void { this.h.update(bytes(data)); }
+  digest(): Promise<Uint8Array> { return Promise.resolve(new Uint8Array(this.h.digest())); }
+  reset(): void { this.h = this.fresh(); }
 }
 
 /** `<apiId>.execute-api.<region>.amazonaws.com` (or `.localhost`) → apiId. */
@@ -74,7 +94,15 @@ export class ApiGatewayInvokeDispatcher implements TaskDispatcher {
     }
     const stage = typeof p.Stage === 'string' ? p.Stage : '$default';
     const path = typeof p.Path === 'string' ? p.Path.replace(/^\/+/, '') : '';
-    const url = `${base}/restapis/${apiId}/${encodeURIComponent(stage)}/_user_request_/${path}${query.size ? `?${query}` : ''}`;
+    // Addressed by Host, like the real endpoint: `/{stage}/{path}` on `<apiId>.execute-api.<region>.amazonaws.com`.
+    const host = p.ApiEndpoint.replace(/^https?:\/\//, '').split('/')[0] as string;
+    const pathname = `/${encodeURIComponent(stage)}/${path}`;
+    const url = `${base}${pathname}${query.size ? `?${query}` : ''}`;
+    headers.Host = [host];
+    if (p.AuthType === 'IAM_ROLE') {
+      const signed = await this.sign(host, method, pathname, query, headers, body, command, context);
+      for (const [k, v] of Object.entries(signed)) headers[k] = [v];
+    }
 
     let res: RawResponse;
     try {
@@ -97,6 +125,24 @@ export class ApiGatewayInvokeDispatcher implements TaskDispatcher {
     try { responseBody = JSON.parse(text) as JsonValue; } catch { responseBody = text; }
     return { Headers: outHeaders, ResponseBody: responseBody, StatusCode: res.status, StatusText: STATUS_CODES[res.status] ?? '' };
   }
+
+  /** SigV4 headers (Authorization, X-Amz-Date, X-Amz-Content-Sha256, X-Amz-Security-Token) for execute-api. */
+  private async sign(host: string, method: string, path: string, query: URLSearchParams, headers: Record<string, string[]>, body: string | undefined, command: InvokeTaskCommand, context: TaskContext): Promise<Record<string, string>> {
+    const region = /\.execute-api\.([a-z0-9-]+)\./.exec(host)?.[1] ?? context.region;
+    const signer = new SignatureV4({
+      service: 'execute-api', region, sha256: NodeSha256, uriEscapePath: true,
+      credentials: this.options.credentials ?? { accessKeyId: 'test', secretAccessKey: 'test' },
+    });
+    const flat: Record<string, string> = {};
+    for (const [k, v] of Object.entries(headers)) flat[k] = v.join(',');
+    const q: Record<string, string | string[]> = {};
+    for (const k of new Set(query.keys())) { const all = query.getAll(k); q[k] = all.length === 1 ? all[0] as string : all; }
+    void command;
+    const signed = await signer.sign({ method, protocol: 'https:', hostname: host, path, query: q, headers: flat, ...(body !== undefined ? { body } : {}) });
+    const out: Record<string, string> = {};
+    for (const [k, v] of Object.entries(signed.headers)) if (/^(authorization|x-amz-date|x-amz-content-sha256|x-amz-security-token)$/i.test(k)) out[k] = v;
+    return out;
+  }
 }
 
 interface RawResponse { status: number; headers: [string, string][]; body: string }
@@ -104,8 +150,10 @@ interface RawResponse { status: number; headers: [string, string][]; body: strin
 /** One HTTP call that keeps the response's header names as sent (fetch lower-cases them). */
 function send(url: string, method: string, headers: Record<string, string[]>, body: string | undefined, signal: AbortSignal): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
-    const out: Record<string, string[]> = { ...headers };
-    if (body !== undefined) out['Content-Length'] = [String(Buffer.byteLength(body))];
+    // Single-valued headers go as strings (Node requires Host to be one); repeated ones as lists.
+    const out: Record<string, string | string[]> = {};
+    for (const [k, v] of Object.entries(headers)) out[k] = v.length === 1 ? v[0] as string : v;
+    if (body !== undefined) out['Content-Length'] = String(Buffer.byteLength(body));
     const req = httpRequest(url, { method, headers: out, signal }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
