@@ -396,7 +396,8 @@ export class SfnService {
     const row: ExecutionRow = {
       arn, stateMachineArn: sm.arn, stateMachineName: sm.name, name, type: sm.type, status: 'RUNNING', startDate: startTime, input: req.input,
       redriveCount: 0, definition: target.definition, roleArn: target.roleArn, timeScale, clockOffset: 0,
-      snapshot: this.runner.newSnapshot(info, parsed.value),
+      // Express executions are never stored: their snapshot needs no JSON text.
+      snapshot: this.runner.newSnapshot(info, parsed.value, sm.type !== 'EXPRESS'),
       ...(req.traceHeader !== undefined ? { traceHeader: req.traceHeader } : {}),
       ...(target.versionArn !== undefined ? { stateMachineVersionArn: target.versionArn } : {}),
       ...(target.aliasArn !== undefined ? { stateMachineAliasArn: target.aliasArn } : {}),

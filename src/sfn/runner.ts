@@ -130,9 +130,9 @@ export class Runner {
   }
 
   /** A new snapshot for an execution (the row's `snapshot` field at StartExecution). */
-  newSnapshot(info: ExecutionInfo, input: JsonValue): string {
+  newSnapshot(info: ExecutionInfo, input: JsonValue, serialize = true): string {
     const snapshot = createSnapshot(info, input);
-    const text = JSON.stringify(snapshot);
+    const text = serialize ? JSON.stringify(snapshot) : '';
     // attach() usually follows at once (StartExecution / StartSyncExecution): spare it the parse.
     this.fresh = { text, snapshot };
     return text;
