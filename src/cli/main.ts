@@ -7,6 +7,7 @@ import { DEFAULT_HOST, DEFAULT_PORT, startServer } from '../server/server.js';
 import { DEFAULT_SQLITE_PATH } from '../store/open.js';
 import { addLocalCommands } from './local-commands.js';
 import { addApiGatewayCommands } from './apigw-commands.js';
+import { addServerCommands } from './server-commands.js';
 
 function version(): string {
   try {
@@ -91,5 +92,6 @@ program.command('start')
 
 addLocalCommands(program);
 addApiGatewayCommands(program);
+addServerCommands(program);
 
 await program.parseAsync(process.argv);

@@ -19,7 +19,12 @@ export interface ResolveContext {
   importValue(name: string): unknown;
   /** for error messages */
   logicalId?: string;
+  /** how many AWS::Include files the value being resolved sits in */
+  includeDepth?: number;
 }
+
+/** deeper than this, an AWS::Include chain is taken for a file including itself */
+const MAX_INCLUDE_DEPTH = 16;
 
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -113,7 +118,9 @@ function resolveFunction(name: string, arg: unknown, ctx: ResolveContext): unkno
       if (!isObj(a) || a.Name !== 'AWS::Include' || !isObj(a.Parameters) || typeof a.Parameters.Location !== 'string') {
         fail(ctx, `only the AWS::Include transform with a Location is supported, got ${JSON.stringify(a)}`);
       }
-      return resolveValue(ctx.include(a.Parameters.Location as string), ctx);
+      const depth = (ctx.includeDepth ?? 0) + 1;
+      if (depth > MAX_INCLUDE_DEPTH) fail(ctx, `AWS::Include of ${String(a.Parameters.Location)} is nested more than ${MAX_INCLUDE_DEPTH} deep: do the included files include each other?`);
+      return resolveValue(ctx.include(a.Parameters.Location as string), { ...ctx, includeDepth: depth });
     }
     case 'Fn::ToJsonString': return JSON.stringify(resolveValue(arg, ctx));
     case 'Fn::Length': {

@@ -3,14 +3,17 @@
 // CloudFormation intrinsic-function and SAM specification documents.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { loadTemplate, TemplateError } from './index.js';
 
 function project(files: Record<string, string>): string {
   const dir = mkdtempSync(join(tmpdir(), 'stepgate-template-'));
-  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+  for (const [name, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, name)), { recursive: true });
+    writeFileSync(join(dir, name), text);
+  }
   return dir;
 }
 
@@ -96,6 +99,7 @@ Outputs:
 
 const FILES = {
   'template.yaml': SAM,
+  'src/app.js': 'export const handler = async () => ({});\n',
   'flow.asl.json': JSON.stringify({ StartAt: 'P', States: { P: { Type: 'Pass', Result: '${Target}', End: true } } }),
   'openapi.yaml': `openapi: 3.0.1\ninfo: { title: orders, version: '1' }\npaths:\n  /orders:\n    post:\n      x-amazon-apigateway-integration:\n        type: aws\n        uri: !Sub arn:aws:apigateway:\${AWS::Region}:states:action/StartExecution\n        httpMethod: POST\n`,
 };

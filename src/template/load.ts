@@ -3,11 +3,11 @@
 // CloudFormation would (parameters with overrides, conditions, mappings, pseudo parameters, AWS::Include
 // of local files) and the SAM transform applied (Globals, AWS::Serverless::* resources, Api events).
 // Resource types stepgate does not run are listed in `unsupported`, never silently dropped.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { dirname, isAbsolute, resolve as resolvePath } from 'node:path';
 import { parseTemplateText } from './yaml-cfn.js';
-import { TemplateError } from './errors.js';
+import { TemplateError, type TemplateLocation } from './errors.js';
 import { evaluateCondition, resolveValue, type ResolveContext } from './intrinsics.js';
 
 export interface LoadTemplateOptions {
@@ -74,6 +74,9 @@ export interface StackPlan {
   outputs: Record<string, unknown>;
 }
 
+/** file extensions the local Lambda runtime loads a handler module from */
+const HANDLER_EXTENSIONS = ['.js', '.mjs', '.cjs', '.ts', '.mts', '.cts'];
+
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Recorded but not run: these resources only grant or describe, which local runs do not need. */
@@ -97,13 +100,37 @@ export function loadTemplate(file: string, options: LoadTemplateOptions = {}): S
   } catch (e) {
     throw new TemplateError(`cannot read template: ${(e as Error).message}`, { file: path });
   }
-  const { template, resourceLines } = parseTemplateText(text, path);
-  return planTemplate(template, { ...options, file: path, resourceLines });
+  const { template, resourceLines, lines } = parseTemplateText(text, path);
+  return planTemplate(template, { ...options, file: path, resourceLines, lines });
 }
 
 interface PlanContext extends LoadTemplateOptions {
   file: string;
   resourceLines?: Map<string, number>;
+  /** lines of sections and of `Parameters.X`, `Conditions.X`, `Outputs.X` (see parseTemplateText) */
+  lines?: Map<string, number>;
+}
+
+/**
+ * Runs fn; a TemplateError thrown inside that lacks a line or logical id gets them from `at` (the
+ * resource, condition, parameter or output being worked on). Errors located in another file (an
+ * included one) keep their file and line and only gain the logical id.
+ */
+function located<T>(at: TemplateLocation, fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (!(e instanceof TemplateError)) throw e;
+    const w = e.where;
+    if (w.line !== undefined && w.logicalId !== undefined) throw e;
+    const elsewhere = w.file !== undefined && w.file !== at.file && w.line !== undefined;
+    const merged: TemplateLocation = elsewhere ? { ...w, logicalId: w.logicalId ?? at.logicalId } : { ...at, ...defined(w) };
+    throw new TemplateError(e.reason, merged);
+  }
+}
+
+function defined(w: TemplateLocation): TemplateLocation {
+  return Object.fromEntries(Object.entries(w).filter(([, v]) => v !== undefined)) as TemplateLocation;
 }
 
 export function planTemplate(template: Record<string, unknown>, opts: PlanContext): StackPlan {
@@ -117,21 +144,41 @@ export function planTemplate(template: Record<string, unknown>, opts: PlanContex
     const line = lineOf(id);
     return { file, logicalId: id, ...(line !== undefined ? { line } : {}) };
   };
+  /** location of a template section entry, e.g. ('Conditions', 'IsProd') */
+  const whereIn = (section: string, name: string, logicalId = `${section}.${name}`): TemplateLocation => {
+    const line = opts.lines?.get(`${section}.${name}`) ?? opts.lines?.get(section);
+    return { file, logicalId, ...(line !== undefined ? { line } : {}) };
+  };
+  const sectionAt = (section: string): TemplateLocation => {
+    const line = opts.lines?.get(section);
+    return { file, ...(line !== undefined ? { line } : {}) };
+  };
 
-  if (!isObj(template.Resources) || Object.keys(template.Resources).length === 0) {
+  if (template.Resources === undefined || template.Resources === null) {
     throw new TemplateError('the template has no Resources section (at least one resource is required)', { file });
+  }
+  if (!isObj(template.Resources)) {
+    throw new TemplateError(`Resources must be a map of logical ids to resources, got ${Array.isArray(template.Resources) ? 'a list' : typeof template.Resources}`, sectionAt('Resources'));
+  }
+  if (Object.keys(template.Resources).length === 0) {
+    throw new TemplateError('the Resources section is empty (at least one resource is required)', sectionAt('Resources'));
+  }
+  for (const section of ['Parameters', 'Conditions', 'Mappings', 'Outputs', 'Globals']) {
+    if (template[section] !== undefined && template[section] !== null && !isObj(template[section])) {
+      throw new TemplateError(`${section} must be a map`, sectionAt(section));
+    }
   }
   const resources = template.Resources as Record<string, unknown>;
   const pseudo: Record<string, string> = {
     'AWS::Region': region, 'AWS::AccountId': accountId, 'AWS::StackName': stackName, 'AWS::Partition': 'aws',
     'AWS::URLSuffix': 'amazonaws.com', 'AWS::StackId': `arn:aws:cloudformation:${region}:${accountId}:stack/${stackName}/00000000-0000-0000-0000-000000000000`,
   };
-  const parameters = resolveParameters(template.Parameters, opts.parameterOverrides ?? {}, file);
+  const parameters = resolveParameters(template.Parameters, opts.parameterOverrides ?? {}, file, (n) => whereIn('Parameters', n));
   const mappings = isObj(template.Mappings) ? template.Mappings : {};
   const includeCache = new Map<string, unknown>();
   const include = (location: string): unknown => {
     if (/^s3:\/\//.test(location) || /^https?:\/\//.test(location)) {
-      throw new TemplateError(`AWS::Include of ${location}: only local files can be included locally`, { file });
+      throw new TemplateError(`AWS::Include of ${location}: only local files can be included locally (S3 and HTTP locations cannot be read)`, { file });
     }
     const p = isAbsolute(location) ? location : resolvePath(baseDir, location);
     if (!includeCache.has(p)) {
@@ -141,7 +188,7 @@ export function planTemplate(template: Record<string, unknown>, opts: PlanContex
       } catch (e) {
         throw new TemplateError(`AWS::Include: cannot read ${p}: ${(e as Error).message}`, { file });
       }
-      includeCache.set(p, parseTemplateText(t, p).template);
+      includeCache.set(p, parseTemplateText(t, p, { fragment: true }).template);
     }
     return includeCache.get(p);
   };
@@ -155,7 +202,7 @@ export function planTemplate(template: Record<string, unknown>, opts: PlanContex
     getAtt: (id, att) => {
       const p = physical.get(id);
       if (!p) throw new TemplateError(`Fn::GetAtt refers to ${id}, which is not a resource of this template`, { file });
-      if (!(att in p.atts)) throw new TemplateError(`Fn::GetAtt: ${p.type} ${id} has no attribute ${att} in stepgate`, where(id));
+      if (!(att in p.atts)) throw new TemplateError(`Fn::GetAtt: ${p.type} ${id} has no attribute ${att} in stepgate`, { file });
       return p.atts[att];
     },
     include,
@@ -164,12 +211,18 @@ export function planTemplate(template: Record<string, unknown>, opts: PlanContex
       return opts.imports[name];
     },
   };
-  evaluateConditions(template.Conditions, ctx, file);
+  evaluateConditions(template.Conditions, ctx, (n) => whereIn('Conditions', n));
 
   const globals = isObj(template.Globals) ? template.Globals : {};
   const active: [string, Record<string, unknown>][] = [];
   for (const [id, raw] of Object.entries(resources)) {
-    if (!isObj(raw) || typeof raw.Type !== 'string') throw new TemplateError('every resource needs a Type', where(id));
+    if (!isObj(raw)) throw new TemplateError('a resource must be a map with a Type', where(id));
+    if (raw.Type === undefined) throw new TemplateError('every resource needs a Type', where(id));
+    if (typeof raw.Type !== 'string') throw new TemplateError(`Type must be a string, got ${JSON.stringify(raw.Type)}`, where(id));
+    if (raw.Properties !== undefined && raw.Properties !== null && !isObj(raw.Properties)) {
+      throw new TemplateError(`Properties must be a map, got ${Array.isArray(raw.Properties) ? 'a list' : JSON.stringify(raw.Properties)}`, where(id));
+    }
+    if (raw.Condition !== undefined && typeof raw.Condition !== 'string') throw new TemplateError('Condition must be the name of a condition', where(id));
     if (typeof raw.Condition === 'string') {
       if (!(raw.Condition in conditions)) throw new TemplateError(`the condition ${raw.Condition} is not defined`, where(id));
       if (!conditions[raw.Condition]) continue;
@@ -178,7 +231,7 @@ export function planTemplate(template: Record<string, unknown>, opts: PlanContex
   }
   const nameOf = (id: string, props: Record<string, unknown>, key: string, dflt: string): string => {
     if (!(key in props)) return dflt;
-    const v = resolveValue(props[key], { ...ctx, logicalId: id, refOf: () => undefined });
+    const v = located(where(id), () => resolveValue(props[key], { ...ctx, logicalId: id, refOf: () => undefined }));
     return typeof v === 'string' && v !== '' ? v : dflt;
   };
   for (const [id, raw] of active) {
@@ -237,7 +290,7 @@ export function planTemplate(template: Record<string, unknown>, opts: PlanContex
   const apiBodies = new Map<string, PlannedApi>();
   const events: { source: string; kind: 'function' | 'stateMachine'; arn: string; name: string; event: Record<string, unknown> }[] = [];
 
-  for (const [id, raw] of active) {
+  for (const [id, raw] of active) located(where(id), () => {
     const type = raw.Type as string;
     const c: ResolveContext = { ...ctx, logicalId: id };
     const merged = withGlobals(type, isObj(raw.Properties) ? raw.Properties : {}, globals);
@@ -289,7 +342,7 @@ export function planTemplate(template: Record<string, unknown>, opts: PlanContex
       default:
         if (!RECORDED_ONLY.has(type)) plan.unsupported.push({ logicalId: id, type, ...at });
     }
-  }
+  });
 
   for (const e of events) {
     if (e.event.Type !== 'Api') {
@@ -304,8 +357,10 @@ export function planTemplate(template: Record<string, unknown>, opts: PlanContex
   if (isObj(template.Outputs)) {
     for (const [k, o] of Object.entries(template.Outputs)) {
       if (!isObj(o)) continue;
+      const at = whereIn('Outputs', k);
+      if (typeof o.Condition === 'string' && !(o.Condition in conditions)) throw new TemplateError(`the condition ${o.Condition} is not defined`, at);
       if (typeof o.Condition === 'string' && !conditions[o.Condition]) continue;
-      plan.outputs[k] = resolveValue(o.Value, { ...ctx, logicalId: `Outputs.${k}` });
+      plan.outputs[k] = located(at, () => resolveValue(o.Value, { ...ctx, logicalId: `Outputs.${k}` }));
     }
   }
   return plan;
@@ -317,44 +372,49 @@ function stringMap(v: Record<string, unknown>): Record<string, string> {
   return out;
 }
 
-function resolveParameters(decl: unknown, overrides: Record<string, string>, file: string): Record<string, unknown> {
+function resolveParameters(decl: unknown, overrides: Record<string, string>, file: string, whereParam: (name: string) => TemplateLocation): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   const params = isObj(decl) ? decl : {};
   for (const name of Object.keys(overrides)) {
     if (!(name in params)) throw new TemplateError(`parameter override ${name} is not a parameter of the template`, { file });
   }
   for (const [name, d] of Object.entries(params)) {
-    const p = isObj(d) ? d : {};
+    if (!isObj(d)) throw new TemplateError(`parameter ${name} must be a map with a Type`, whereParam(name));
+    const p = d;
     const raw = name in overrides ? overrides[name] : p.Default;
-    if (raw === undefined) throw new TemplateError(`parameter ${name} has no Default and no override (--parameter-overrides ${name}=…)`, { file });
+    if (raw === undefined) throw new TemplateError(`parameter ${name} has no Default and no override (--parameter-overrides ${name}=…)`, whereParam(name));
     const text = Array.isArray(raw) ? raw.join(',') : String(raw);
     if (Array.isArray(p.AllowedValues) && !p.AllowedValues.map(String).includes(text)) {
-      throw new TemplateError(`parameter ${name}: ${text} is not one of the AllowedValues [${p.AllowedValues.join(', ')}]`, { file });
+      throw new TemplateError(`parameter ${name}: ${text} is not one of the AllowedValues [${p.AllowedValues.join(', ')}]`, whereParam(name));
     }
     const type = String(p.Type ?? 'String');
     if (type === 'CommaDelimitedList' || type.startsWith('List<')) out[name] = text === '' ? [] : text.split(',').map((s) => s.trim());
-    else if (type === 'Number' && !Number.isFinite(Number(text))) throw new TemplateError(`parameter ${name} must be a Number, got ${text}`, { file });
+    else if (type === 'Number' && (text.trim() === '' || !Number.isFinite(Number(text)))) throw new TemplateError(`parameter ${name} must be a Number, got ${text}`, whereParam(name));
     else out[name] = text;
   }
   return out;
 }
 
-function evaluateConditions(decl: unknown, ctx: ResolveContext, file: string): void {
+function evaluateConditions(decl: unknown, ctx: ResolveContext, whereCondition: (name: string) => TemplateLocation): void {
   if (!isObj(decl)) return;
-  const pending = new Set<string>();
+  const pending: string[] = [];
   const conditions = ctx.conditions;
   const evaluate = (name: string): boolean => {
     if (name in conditions) return conditions[name] as boolean;
-    if (!(name in decl)) throw new TemplateError(`the condition ${name} is not defined`, { file });
-    if (pending.has(name)) throw new TemplateError(`the condition ${name} refers to itself`, { file });
-    pending.add(name);
+    const from = pending[pending.length - 1];
+    if (!(name in decl)) throw new TemplateError(`the condition ${name} is not defined`, whereCondition(from ?? name));
+    if (pending.includes(name)) {
+      const cycle = [...pending.slice(pending.indexOf(name)), name];
+      throw new TemplateError(`circular condition reference: ${cycle.join(' → ')}`, whereCondition(name));
+    }
+    pending.push(name);
     // Conditions may name other conditions: resolve them first through a proxy context.
     const c: ResolveContext = {
       ...ctx, logicalId: `Conditions.${name}`,
       conditions: new Proxy(conditions, { get: (t, k) => (typeof k === 'string' ? evaluate(k) : undefined), has: (_t, k) => typeof k === 'string' && k in decl }),
     };
-    const v = evaluateCondition(decl[name], c);
-    pending.delete(name);
+    const v = located(whereCondition(name), () => evaluateCondition(decl[name], c));
+    pending.pop();
     conditions[name] = v;
     return v;
   };
@@ -421,6 +481,19 @@ function functionPlan(id: string, type: string, props: Record<string, unknown>, 
   const env = isObj(props.Environment) && isObj(props.Environment.Variables) ? stringMap(props.Environment.Variables) : {};
   const handler = typeof props.Handler === 'string' ? props.Handler : '';
   if (!handler) throw new TemplateError('Handler is required', at);
+  if (codeDir !== undefined && code !== undefined && !existsSync(codeDir)) {
+    throw new TemplateError(`${type === 'AWS::Serverless::Function' ? 'CodeUri' : 'Code'} ${String(code)}: ${codeDir} does not exist`, at);
+  }
+  if (codeDir !== undefined && code === undefined) {
+    // Without CodeUri the code is the template's folder: the handler's module must be there.
+    const slash = handler.lastIndexOf('/');
+    const dot = handler.indexOf('.', slash + 1);
+    const module = dot < 0 ? handler : handler.slice(0, dot);
+    const base = resolvePath(codeDir, module);
+    if (!HANDLER_EXTENSIONS.some((ext) => existsSync(base + ext))) {
+      throw new TemplateError(`no CodeUri, and the handler ${handler} has no module ${module}{${HANDLER_EXTENSIONS.join(',')}} in ${codeDir}`, at);
+    }
+  }
   return {
     logicalId: id, ...(at.line !== undefined ? { line: at.line } : {}), name: phys.ref, arn: phys.atts.Arn as string,
     ...(codeDir !== undefined ? { codeDir } : {}), ...(inlineCode !== undefined ? { inlineCode } : {}),

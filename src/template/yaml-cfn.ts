@@ -40,10 +40,34 @@ export interface ParsedTemplate {
   template: Record<string, unknown>;
   /** 1-based line of each resource's logical id (YAML and JSON) */
   resourceLines: Map<string, number>;
+  /**
+   * 1-based line of each top-level section (`Resources`, `Parameters`, …) and of each entry of the
+   * sections Parameters, Conditions, Outputs and Mappings, as `Section.Name`.
+   */
+  lines: Map<string, number>;
 }
 
-/** Parses template text; JSON is a subset of YAML, so one parser serves both. */
-export function parseTemplateText(text: string, file: string): ParsedTemplate {
+/** Strict JSON for `.json` files: YAML would accept `{a: 1,}`, CloudFormation's JSON parser does not. */
+function checkJson(text: string, file: string): void {
+  try {
+    JSON.parse(text);
+  } catch (e) {
+    const message = (e as Error).message;
+    const m = /position (\d+)/.exec(message);
+    const pos = m ? Number(m[1]) : text.length;
+    const before = text.slice(0, pos).split('\n');
+    throw new TemplateError(`template is not valid JSON: ${message.replace(/ \(line \d+ column \d+\)/, '')}`, {
+      file, line: before.length, column: (before[before.length - 1] ?? '').length + 1,
+    });
+  }
+}
+
+/**
+ * Parses template text; JSON is a subset of YAML, so one parser serves both. A `fragment` (a file
+ * included with AWS::Include or a DefinitionUri) may be any value, not only a mapping.
+ */
+export function parseTemplateText(text: string, file: string, options: { fragment?: boolean } = {}): ParsedTemplate {
+  if (/\.json$/i.test(file)) checkJson(text, file);
   const lineCounter = new LineCounter();
   let doc: Document.Parsed<ParsedNode>;
   try {
@@ -53,19 +77,35 @@ export function parseTemplateText(text: string, file: string): ParsedTemplate {
   }
   const err = doc.errors[0];
   if (err) {
-    const pos = lineCounter.linePos(err.pos[0]);
+    // An error found only at the end of the text (an unclosed quote or bracket) belongs to the last line
+    // that has content, not to the empty line after it.
+    const at = text.slice(err.pos[0]).trim() === '' ? text.trimEnd().length : err.pos[0];
+    const pos = lineCounter.linePos(Math.max(0, at === err.pos[0] ? at : at - 1));
     throw new TemplateError(`template is not valid YAML/JSON: ${err.message.split('\n')[0]}`, { file, line: pos.line, column: pos.col });
   }
+  // An unknown `!Tag` would silently become a string; CloudFormation rejects the template.
+  const unknownTag = doc.warnings.find((w) => w.code === 'TAG_RESOLVE_FAILED');
+  if (unknownTag) {
+    const pos = lineCounter.linePos(unknownTag.pos[0]);
+    throw new TemplateError(`template is not valid: ${unknownTag.message.split('\n')[0]} (not a CloudFormation intrinsic function)`, { file, line: pos.line, column: pos.col });
+  }
   const template = doc.toJS({ maxAliasCount: 100 }) as unknown;
+  if (options.fragment) return { template: template as Record<string, unknown>, resourceLines: new Map(), lines: new Map() };
   if (template === null || typeof template !== 'object' || Array.isArray(template)) {
     throw new TemplateError('a template must be a mapping with a Resources section', { file, line: 1 });
   }
   const resourceLines = new Map<string, number>();
-  const resources = doc.get('Resources', true);
-  if (isMap(resources)) {
-    for (const item of resources.items) {
-      if (isScalar(item.key) && item.key.range) resourceLines.set(String(item.key.value), lineCounter.linePos(item.key.range[0]).line);
+  const lines = new Map<string, number>();
+  const keyLines = (node: unknown, each: (key: string, line: number) => void): void => {
+    if (!isMap(node)) return;
+    for (const item of node.items) {
+      if (isScalar(item.key) && item.key.range) each(String(item.key.value), lineCounter.linePos(item.key.range[0]).line);
     }
+  };
+  keyLines(doc.contents, (k, line) => lines.set(k, line));
+  keyLines(doc.get('Resources', true), (k, line) => resourceLines.set(k, line));
+  for (const section of ['Parameters', 'Conditions', 'Outputs', 'Mappings']) {
+    keyLines(doc.get(section, true), (k, line) => lines.set(`${section}.${k}`, line));
   }
-  return { template: template as Record<string, unknown>, resourceLines };
+  return { template: template as Record<string, unknown>, resourceLines, lines };
 }

@@ -1,0 +1,164 @@
+// A table of broken templates: every row must fail with a TemplateError whose message matches and whose
+// location names the file, the line (where it can be known) and the logical id of what is wrong.
+// What CloudFormation rejects follows the CloudFormation template anatomy, intrinsic-function and SAM
+// specification documents; the wording of the messages is stepgate's.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { loadTemplate, TemplateError, type LoadTemplateOptions } from './index.js';
+
+interface Row {
+  name: string;
+  /** template.yaml (or `main`) and any extra files */
+  files: Record<string, string>;
+  main?: string;
+  options?: LoadTemplateOptions;
+  message: RegExp;
+  /** file the error names, relative to the project (default: the template) */
+  file?: string;
+  /** a number, or the text a line starts with (its first occurrence in `file`); null: no line is known */
+  line: number | string | null;
+  /** null: the error concerns no single logical id */
+  logicalId: string | null;
+}
+
+const T = 'template.yaml';
+const yaml = (text: string): Record<string, string> => ({ [T]: text });
+const MACHINE = `Definition: { StartAt: P, States: { P: { Type: Pass, End: true } } }`;
+/** a minimal template with one state machine whose extra properties are given (each on its own line) */
+const flow = (extra: string, head = ''): string =>
+  `${head}Resources:\n  Flow:\n    Type: AWS::StepFunctions::StateMachine\n    Properties:\n      ${MACHINE}\n${extra.split('\n').map((l) => `      ${l}`).join('\n')}\n`;
+const queue = (head: string, extra = ''): string => `${head}Resources:\n  Q:\n    Type: AWS::SQS::Queue\n${extra}`;
+
+const rows: Row[] = [
+  // ── not YAML / not JSON ────────────────────────────────────────────────────────────────────────
+  { name: 'YAML: bad indentation', files: yaml('Resources:\n  A:\n    Type: AWS::SQS::Queue\n   bad indent: [\n'), message: /not valid YAML/, line: 4, logicalId: null },
+  { name: 'YAML: tab as indentation', files: yaml('Resources:\n\tQ:\n\t\tType: AWS::SQS::Queue\n'), message: /Tabs are not allowed/, line: 2, logicalId: null },
+  { name: 'YAML: duplicate logical id', files: yaml('Resources:\n  Q:\n    Type: AWS::SQS::Queue\n  Q:\n    Type: AWS::SNS::Topic\n'), message: /keys must be unique/, line: 4, logicalId: null },
+  { name: 'YAML: unclosed quote', files: yaml('Resources:\n  Q:\n    Type: "AWS::SQS::Queue\n'), message: /Missing closing "quote/, line: 3, logicalId: null },
+  { name: 'YAML: unclosed flow sequence', files: yaml('Resources:\n  Q:\n    Type: AWS::SQS::Queue\n    Properties:\n      Tags: [a, b\n'), message: /not valid YAML.*\]/, line: 5, logicalId: null },
+  { name: 'YAML: nested compact mapping', files: yaml('Resources:\n  Q:\n    Type: AWS::SQS::Queue\n    Properties: Name: x\n'), message: /Nested mappings are not allowed/, line: 4, logicalId: null },
+  { name: 'YAML: unknown short-form tag', files: yaml(flow('RoleArn: !Reff Role')), message: /Unresolved tag: !Reff/, line: 6, logicalId: null },
+  { name: 'YAML: the document is a list', files: yaml('- Resources\n- Q\n'), message: /must be a mapping/, line: 1, logicalId: null },
+  { name: 'YAML: empty file', files: yaml(''), message: /must be a mapping/, line: 1, logicalId: null },
+  { name: 'JSON: trailing comma', main: 't.json', files: { 't.json': '{\n  "Resources": {\n    "Q": { "Type": "AWS::SQS::Queue" },\n  }\n}\n' }, file: 't.json', message: /not valid JSON/, line: 4, logicalId: null },
+  { name: 'JSON: missing closing brace', main: 't.json', files: { 't.json': '{\n  "Resources": {\n    "Q": { "Type": "AWS::SQS::Queue" }\n' }, file: 't.json', message: /not valid JSON/, line: 4, logicalId: null },
+  { name: 'JSON: Ref to an unknown name points at the resource line', main: 't.json', files: { 't.json': '{\n  "Resources": {\n    "Flow": {\n      "Type": "AWS::StepFunctions::StateMachine",\n      "Properties": { "RoleArn": { "Ref": "Nope" }, "Definition": { "StartAt": "P", "States": { "P": { "Type": "Pass", "End": true } } } }\n    }\n  }\n}\n' }, file: 't.json', message: /Ref to Nope/, line: 3, logicalId: 'Flow' },
+  { name: 'JSON: single-quoted strings', main: 't.json', files: { 't.json': "{\n  'Resources': {}\n}\n" }, file: 't.json', message: /not valid JSON/, line: 2, logicalId: null },
+
+  // ── wrong structure ────────────────────────────────────────────────────────────────────────────
+  { name: 'no Resources section', files: yaml('Description: nothing\n'), message: /no Resources section/, line: null, logicalId: null },
+  { name: 'Resources is a list', files: yaml('Description: x\nResources:\n  - Q\n'), message: /Resources must be a map/, line: 2, logicalId: null },
+  { name: 'Resources is empty', files: yaml('Resources: {}\n'), message: /Resources section is empty/, line: 1, logicalId: null },
+  { name: 'resource without Type', files: yaml('Resources:\n  Q:\n    Type: AWS::SQS::Queue\n  Nameless:\n    Properties: {}\n'), message: /needs a Type/, line: 4, logicalId: 'Nameless' },
+  { name: 'resource Type is not a string', files: yaml('Resources:\n  Q:\n    Type: 42\n'), message: /Type must be a string/, line: 2, logicalId: 'Q' },
+  { name: 'resource is a string', files: yaml('Resources:\n  Q: AWS::SQS::Queue\n'), message: /must be a map with a Type/, line: 2, logicalId: 'Q' },
+  { name: 'Properties is a list', files: yaml('Resources:\n  Q:\n    Type: AWS::SQS::Queue\n  Flow:\n    Type: AWS::StepFunctions::StateMachine\n    Properties:\n      - RoleArn\n'), message: /Properties must be a map/, line: 4, logicalId: 'Flow' },
+  { name: 'Parameters is a list', files: yaml(queue('Parameters:\n  - Stage\n')), message: /Parameters must be a map/, line: 1, logicalId: null },
+
+  // ── intrinsic functions ────────────────────────────────────────────────────────────────────────
+  { name: 'Ref to an unknown name', files: yaml(flow('RoleArn: !Ref NoSuchRole')), message: /Ref to NoSuchRole, which is neither a parameter nor a resource/, line: '  Flow:', logicalId: 'Flow' },
+  { name: 'GetAtt of a missing resource', files: yaml(flow('RoleArn: !GetAtt Missing.Arn')), message: /Missing, which is not a resource/, line: '  Flow:', logicalId: 'Flow' },
+  { name: 'GetAtt of a missing attribute', files: yaml(`Resources:\n  Role:\n    Type: AWS::IAM::Role\n  Flow:\n    Type: AWS::StepFunctions::StateMachine\n    Properties:\n      ${MACHINE}\n      RoleArn: !GetAtt Role.Nope\n`), message: /AWS::IAM::Role Role has no attribute Nope/, line: 4, logicalId: 'Flow' },
+  { name: 'GetAtt without an attribute', files: yaml(flow('RoleArn: !GetAtt Flow')), message: /Fn::GetAtt expects \[LogicalId, Attribute\]/, line: '  Flow:', logicalId: 'Flow' },
+  { name: 'Sub of an unknown variable', files: yaml(flow('RoleArn: !Sub arn:aws:iam::${AWS::AccountId}:role/${RoleName}')), message: /Fn::Sub refers to \$\{RoleName\}/, line: '  Flow:', logicalId: 'Flow' },
+  { name: 'Sub of an unknown resource attribute', files: yaml(flow('RoleArn: !Sub ${Ghost.Arn}')), message: /Ghost, which is not a resource/, line: '  Flow:', logicalId: 'Flow' },
+  { name: 'Sub with a malformed argument', files: yaml(flow('RoleArn: !Sub [a, b, c]')), message: /Fn::Sub expects a string or \[string, \{variables\}\]/, line: '  Flow:', logicalId: 'Flow' },
+  { name: 'Select index out of range', files: yaml(flow('RoleArn: !Select [3, [a, b, c]]')), message: /Fn::Select index 3 is out of bounds/, line: '  Flow:', logicalId: 'Flow' },
+  { name: 'Select index not a number', files: yaml(flow('RoleArn: !Select [first, [a, b]]')), message: /Fn::Select index first is out of bounds/, line: '  Flow:', logicalId: 'Flow' },
+  { name: 'Join without a list of values', files: yaml(flow('RoleArn: !Join [",", a]')), message: /Fn::Join expects \[delimiter, \[values\]\]/, line: '  Flow:', logicalId: 'Flow' },
+  { name: 'Join of a map', files: yaml(flow('RoleArn: !Join ["", [a, {b: c}]]')), message: /Fn::Join expects a string/, line: '  Flow:', logicalId: 'Flow' },
+  { name: 'Split of a list', files: yaml(flow('RoleArn: !Select [0, !Split [",", [a]]]')), message: /Fn::Split expects a string/, line: '  Flow:', logicalId: 'Flow' },
+  { name: 'Length of a string', files: yaml(flow('Comment: !Length abc')), message: /Fn::Length expects a list/, line: '  Flow:', logicalId: 'Flow' },
+  { name: 'FindInMap: unknown map', files: yaml(flow('RoleArn: !FindInMap [Nope, a, b]', 'Mappings:\n  Roles:\n    dev: { Arn: x }\n')), message: /Fn::FindInMap: no value at Nope\/a\/b/, line: '  Flow:', logicalId: 'Flow' },
+  { name: 'FindInMap: missing top-level key', files: yaml(flow('RoleArn: !FindInMap [Roles, prod, Arn]', 'Mappings:\n  Roles:\n    dev: { Arn: x }\n')), message: /no value at Roles\/prod\/Arn/, line: '  Flow:', logicalId: 'Flow' },
+  { name: 'FindInMap: missing second-level key', files: yaml(flow('RoleArn: !FindInMap [Roles, dev, Name]', 'Mappings:\n  Roles:\n    dev: { Arn: x }\n')), message: /no value at Roles\/dev\/Name/, line: '  Flow:', logicalId: 'Flow' },
+  { name: 'FindInMap with two arguments', files: yaml(flow('RoleArn: !FindInMap [Roles, dev]', 'Mappings:\n  Roles:\n    dev: { Arn: x }\n')), message: /Fn::FindInMap expects \[MapName, TopLevelKey, SecondLevelKey\]/, line: '  Flow:', logicalId: 'Flow' },
+  { name: 'unsupported intrinsic: Fn::Cidr', files: yaml(flow('Comment: !Select [0, !Cidr [10.0.0.0/16, 4, 8]]')), message: /Fn::Cidr is not supported/, line: '  Flow:', logicalId: 'Flow' },
+  { name: 'ImportValue of an unknown export', files: yaml(flow('RoleArn: !ImportValue shared-role')), message: /Fn::ImportValue shared-role: no such export/, line: '  Flow:', logicalId: 'Flow' },
+  { name: 'intrinsic error in a name property', files: yaml(flow('StateMachineName: !Select [9, [a]]')), message: /out of bounds/, line: '  Flow:', logicalId: 'Flow' },
+  { name: 'Ref to an unknown name in Outputs', files: yaml(`${queue('')}Outputs:\n  Url:\n    Value: !Ref Nope\n`), message: /Ref to Nope/, line: 5, logicalId: 'Outputs.Url' },
+
+  // ── conditions ─────────────────────────────────────────────────────────────────────────────────
+  { name: 'circular conditions A → B → A', files: yaml(queue('Conditions:\n  A: !And [!Condition B, !Equals [1, 1]]\n  B: !Not [!Condition A]\n')), message: /circular condition reference: A → B → A/, line: 2, logicalId: 'Conditions.A' },
+  { name: 'condition referring to itself', files: yaml(queue('Conditions:\n  Loop: !Not [!Condition Loop]\n')), message: /circular condition reference: Loop → Loop/, line: 2, logicalId: 'Conditions.Loop' },
+  { name: 'condition referring to an undefined condition', files: yaml(queue('Conditions:\n  Ok: !Equals [a, a]\n  A: !Not [!Condition Missing]\n')), message: /the condition Missing is not defined/, line: 3, logicalId: 'Conditions.A' },
+  { name: 'condition with a non-condition function', files: yaml(queue('Conditions:\n  A: !Sub x\n')), message: /unsupported condition/, line: 2, logicalId: 'Conditions.A' },
+  { name: 'Fn::And with one condition', files: yaml(queue('Conditions:\n  A: !And [!Equals [a, a]]\n')), message: /Fn::And \/ Fn::Or expect 2 to 10 conditions/, line: 2, logicalId: 'Conditions.A' },
+  { name: 'Ref to an unknown parameter in a condition', files: yaml(queue('Conditions:\n  IsProd: !Equals [!Ref Stage, prod]\n')), message: /Ref to Stage/, line: 2, logicalId: 'Conditions.IsProd' },
+  { name: 'resource Condition undefined', files: yaml(queue('', '    Condition: IsProd\n')), message: /the condition IsProd is not defined/, line: 2, logicalId: 'Q' },
+  { name: 'Fn::If with an undefined condition', files: yaml(flow('RoleArn: !If [IsProd, a, b]')), message: /Fn::If refers to the undefined condition IsProd/, line: '  Flow:', logicalId: 'Flow' },
+  { name: 'Fn::If with two arguments', files: yaml(flow('RoleArn: !If [IsProd, a]', 'Conditions:\n  IsProd: !Equals [a, b]\n')), message: /Fn::If expects \[condition, valueIfTrue, valueIfFalse\]/, line: '  Flow:', logicalId: 'Flow' },
+  { name: 'Output Condition undefined', files: yaml(`${queue('')}Outputs:\n  Url:\n    Condition: Nope\n    Value: x\n`), message: /the condition Nope is not defined/, line: 5, logicalId: 'Outputs.Url' },
+
+  // ── parameters ─────────────────────────────────────────────────────────────────────────────────
+  { name: 'parameter without Default or override', files: yaml(queue('Parameters:\n  Env: { Type: String }\n  Needed:\n    Type: String\n')), options: { parameterOverrides: { Env: 'x' } }, message: /parameter Needed has no Default and no override/, line: 3, logicalId: 'Parameters.Needed' },
+  { name: 'parameter override outside AllowedValues', files: yaml(queue('Parameters:\n  Stage:\n    Type: String\n    Default: dev\n    AllowedValues: [dev, prod]\n')), options: { parameterOverrides: { Stage: 'qa' } }, message: /qa is not one of the AllowedValues \[dev, prod\]/, line: 2, logicalId: 'Parameters.Stage' },
+  { name: 'parameter Default outside AllowedValues', files: yaml(queue('Parameters:\n  Stage:\n    Type: String\n    Default: test\n    AllowedValues: [dev, prod]\n')), message: /test is not one of the AllowedValues/, line: 2, logicalId: 'Parameters.Stage' },
+  { name: 'Number parameter that is not a number', files: yaml(queue('Parameters:\n  Size:\n    Type: Number\n    Default: large\n')), message: /parameter Size must be a Number, got large/, line: 2, logicalId: 'Parameters.Size' },
+  { name: 'Number parameter overridden with an empty value', files: yaml(queue('Parameters:\n  Size:\n    Type: Number\n    Default: 1\n')), options: { parameterOverrides: { Size: '' } }, message: /parameter Size must be a Number/, line: 2, logicalId: 'Parameters.Size' },
+  { name: 'override of an unknown parameter', files: yaml(queue('Parameters:\n  Stage: { Type: String, Default: dev }\n')), options: { parameterOverrides: { Stag: 'prod' } }, message: /parameter override Stag is not a parameter of the template/, line: null, logicalId: null },
+  { name: 'parameter that is not a map', files: yaml(queue('Parameters:\n  Stage: dev\n')), message: /parameter Stage must be a map/, line: 2, logicalId: 'Parameters.Stage' },
+
+  // ── files: AWS::Include, DefinitionUri, CodeUri ────────────────────────────────────────────────
+  { name: 'AWS::Include of a missing file', files: yaml(flow('Tags:\n  Fn::Transform: { Name: AWS::Include, Parameters: { Location: tags.yaml } }')), message: /AWS::Include: cannot read .*tags\.yaml/, line: '  Flow:', logicalId: 'Flow' },
+  { name: 'AWS::Include from s3://', files: yaml(flow('Tags:\n  Fn::Transform: { Name: AWS::Include, Parameters: { Location: s3://bucket/tags.yaml } }')), message: /AWS::Include of s3:\/\/bucket\/tags\.yaml: only local files/, line: '  Flow:', logicalId: 'Flow' },
+  { name: 'Fn::Transform other than AWS::Include', files: yaml(flow('Tags:\n  Fn::Transform: { Name: AWS::Other }')), message: /only the AWS::Include transform/, line: '  Flow:', logicalId: 'Flow' },
+  { name: 'AWS::Include of a file that is not YAML', files: { [T]: flow('Tags:\n  Fn::Transform: { Name: AWS::Include, Parameters: { Location: tags.yaml } }'), 'tags.yaml': 'a: 1\nb: "x\n' }, message: /not valid YAML/, file: 'tags.yaml', line: 2, logicalId: 'Flow' },
+  { name: 'AWS::Include of a file that includes itself', files: { [T]: flow('Tags:\n  Fn::Transform: { Name: AWS::Include, Parameters: { Location: loop.yaml } }'), 'loop.yaml': 'Fn::Transform: { Name: AWS::Include, Parameters: { Location: loop.yaml } }\n' }, message: /nested more than 16 deep/, line: '  Flow:', logicalId: 'Flow' },
+  { name: 'DefinitionUri of a missing file', files: yaml('Transform: AWS::Serverless-2016-10-31\nResources:\n  Flow:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n      DefinitionUri: statemachine/flow.asl.json\n'), message: /cannot read .*statemachine\/flow\.asl\.json/, line: 3, logicalId: 'Flow' },
+  { name: 'DefinitionUri on S3 without a Key', files: yaml('Resources:\n  Flow:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n      DefinitionUri: { Bucket: b }\n'), message: /needs a local Key/, line: 2, logicalId: 'Flow' },
+  { name: 'CodeUri of a missing folder', files: yaml('Resources:\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n      CodeUri: functions/\n      Handler: app.handler\n      Runtime: nodejs20.x\n'), message: /CodeUri functions\/: .* does not exist/, line: 2, logicalId: 'Fn' },
+  { name: 'no CodeUri and no handler module beside the template', files: yaml('Resources:\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n      Handler: app.handler\n'), message: /no CodeUri, and the handler app\.handler has no module app/, line: 2, logicalId: 'Fn' },
+  { name: 'Lambda code on S3', files: yaml('Resources:\n  Fn:\n    Type: AWS::Lambda::Function\n    Properties:\n      Handler: index.handler\n      Code: { S3Bucket: b, S3Key: k.zip }\n'), message: /only local code/, line: 2, logicalId: 'Fn' },
+  { name: 'function without Handler', files: yaml('Resources:\n  Q:\n    Type: AWS::SQS::Queue\n  Fn:\n    Type: AWS::Lambda::Function\n    Properties:\n      Code: { ZipFile: "exports.handler = 1" }\n'), message: /Handler is required/, line: 4, logicalId: 'Fn' },
+
+  // ── state machines and APIs ────────────────────────────────────────────────────────────────────
+  { name: 'state machine without a definition', files: yaml('Resources:\n  Flow:\n    Type: AWS::StepFunctions::StateMachine\n    Properties: { RoleArn: x }\n'), message: /needs a Definition, DefinitionString or DefinitionUri/, line: 2, logicalId: 'Flow' },
+  { name: 'DefinitionString that is not JSON', files: yaml("Resources:\n  Q:\n    Type: AWS::SQS::Queue\n  Flow:\n    Type: AWS::StepFunctions::StateMachine\n    Properties:\n      DefinitionString: '{\"StartAt\": P,}'\n"), message: /DefinitionString is not JSON/, line: 4, logicalId: 'Flow' },
+  { name: 'definition that is a list', files: { [T]: 'Resources:\n  Flow:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n      DefinitionUri: flow.json\n', 'flow.json': '[1, 2]' }, message: /definition must be a JSON object/, line: 2, logicalId: 'Flow' },
+  { name: 'state machine type neither STANDARD nor EXPRESS', files: yaml(flow('StateMachineType: FAST')), message: /must be STANDARD or EXPRESS, got FAST/, line: '  Flow:', logicalId: 'Flow' },
+  { name: 'Serverless::Api without StageName', files: yaml('Transform: AWS::Serverless-2016-10-31\nResources:\n  Api:\n    Type: AWS::Serverless::Api\n    Properties:\n      Name: orders\n'), message: /AWS::Serverless::Api needs a StageName/, line: 3, logicalId: 'Api' },
+  { name: 'Api event on an API not in the template', files: yaml(`Resources:\n  Flow:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n      ${MACHINE}\n      Events:\n        Go:\n          Type: Api\n          Properties: { RestApiId: abc, Path: /go, Method: post }\n`), message: /RestApiId abc is not an API of this template/, line: 2, logicalId: 'Flow' },
+];
+
+function project(files: Record<string, string>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'stepgate-broken-'));
+  for (const [name, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, name)), { recursive: true });
+    writeFileSync(join(dir, name), text);
+  }
+  return dir;
+}
+
+test(`the table holds at least 40 broken templates (${rows.length})`, () => {
+  assert.ok(rows.length >= 40);
+  assert.equal(new Set(rows.map((r) => r.name)).size, rows.length, 'row names are unique');
+});
+
+for (const row of rows) {
+  test(`broken template: ${row.name}`, () => {
+    const dir = project(row.files);
+    const main = row.main ?? T;
+    const errorFile = row.file ?? main;
+    let thrown: unknown;
+    try {
+      loadTemplate(join(dir, main), row.options);
+    } catch (e) {
+      thrown = e;
+    }
+    assert.ok(thrown instanceof TemplateError, `expected a TemplateError, got ${thrown instanceof Error ? `${thrown.name}: ${thrown.message}` : String(thrown)}`);
+    assert.match(thrown.message, row.message);
+    assert.equal(thrown.where.file, join(dir, errorFile), 'file');
+    const text = row.files[errorFile] ?? '';
+    const line = typeof row.line === 'string' ? text.split('\n').findIndex((l) => l.startsWith(row.line as string)) + 1 : row.line;
+    assert.ok(line !== 0, `the marker ${String(row.line)} is in ${errorFile}`);
+    assert.equal(thrown.where.line, line ?? undefined, 'line');
+    assert.equal(thrown.where.logicalId, row.logicalId ?? undefined, 'logicalId');
+    // the message a user reads carries the location too
+    if (line !== null) assert.ok(thrown.message.includes(`line ${line}`), thrown.message);
+    if (row.logicalId !== null) assert.ok(thrown.message.includes(`${row.logicalId}: `), thrown.message);
+  });
+}
