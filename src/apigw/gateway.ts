@@ -2,7 +2,7 @@
 // `/restapis/{id}/{stage}/_user_request_/...` or by Host `{id}.execute-api.localhost`), with
 // deployments compiled once and cached, and TestInvokeMethod running the same pipeline traced.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { LambdaService } from '../lambda/service.js';
 import { CompiledApi } from './compiled-api.js';
 import { ApiGatewayError, GATEWAY_DEFAULTS } from './errors.js';
@@ -21,6 +21,15 @@ export interface ApiGatewayOptions {
   log?: (message: string) => void;
   /** called after every change made through the management API (the server persists the registry) */
   onChange?: () => void;
+}
+
+const HEX = '0123456789abcdef';
+const BASE64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+/** Opaque ids for CloudFront's headers: they only need to look like AWS's, not be secret. */
+function opaqueId(length: number, alphabet: string): string {
+  let s = '';
+  for (let i = 0; i < length; i++) s += alphabet[Math.floor(Math.random() * alphabet.length)];
+  return s;
 }
 
 const EXECUTE_API_HOST = /^([a-z0-9]+)\.execute-api\.[^:]+(?::\d+)?$/i;
@@ -136,9 +145,9 @@ export class ApiGateway {
     if ((state.api.endpointConfiguration.types[0] ?? 'EDGE') === 'EDGE') {
       out.headers.push(
         ['X-Cache', out.status >= 400 ? 'Error from cloudfront' : 'Miss from cloudfront'],
-        ['Via', `1.1 ${randomBytes(16).toString('hex')}.cloudfront.net (CloudFront)`],
+        ['Via', `1.1 ${opaqueId(32, HEX)}.cloudfront.net (CloudFront)`],
         ['X-Amz-Cf-Pop', 'IAD89-C1'],
-        ['X-Amz-Cf-Id', randomBytes(42).toString('base64')],
+        ['X-Amz-Cf-Id', opaqueId(56, BASE64)],
       );
     }
     writeInvocation(res, out, req.method === 'HEAD');

@@ -174,14 +174,14 @@ class Step {
 
   private start(): void {
     const s = this.s;
-    const inputText = toJsonText(s.input);
+    const inputText = this.payload(s.input);
     this.emit('ExecutionStarted', 0, 'executionStartedEventDetails', { input: inputText, inputDetails: TRUNCATED_FALSE, roleArn: s.info.roleArn });
     const root = this.newThread(-1, 'root', 0, this.m.root, s.input, 0);
     root.started = true;
     // The first state's Entered event points at 0, not at ExecutionStarted (FACTS §3.3).
     root.last = 0;
     if (this.m.timeoutSeconds !== undefined) this.startTimer(ROOT, 'executionTimeout', this.env.now + this.m.timeoutSeconds * 1000);
-    if (overPayloadLimit(inputText)) {
+    if (this.overLimit(s.input, inputText)) {
       this.finish({ status: ExecutionStatus.FAILED, error: StatesErrorName.DataLimitExceeded, cause: 'The input exceeds the maximum number of bytes service limit.' }, 0);
       return;
     }
