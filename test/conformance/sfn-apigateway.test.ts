@@ -6,20 +6,14 @@
 // reason; a listed case that starts passing fails this test.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { conformanceDir, importFrom, readJsonl } from './corpus.js';
-import { corpusFunctionName, type SfnCase } from './sfn-harness.js';
+import { conformanceDir, readJsonl } from './corpus.js';
+import { corpusChecker } from './sfn-compare.js';
+import { corpusFunctionName, type SfnCase, type SfnResult } from './sfn-harness.js';
 import { startServer, type StepgateServer } from '../../src/index.js';
 import { LocalLambdaRuntime } from '../../src/lambda/runtime.js';
 
-interface Compare {
-  compareOutcome(e: unknown, a: unknown, o: unknown): { ok: boolean; diffs: string[] };
-  compareHistory(e: unknown, a: unknown, o: unknown): { ok: boolean; diffs: string[] };
-  skipKeys(c: unknown): string[];
-}
-type Known = Record<string, { part: 'outcome' | 'history'; reason: string }>;
 
 interface Route {
   path: string;
@@ -38,7 +32,6 @@ const ROLE = `arn:aws:iam::${ACCOUNT}:role/stepgate-role`;
 /** Behaviour keys of functions.md the API routes use → handler files under test/functions/corpus. */
 const CORPUS_HANDLERS: Record<string, string> = { identity: 'identity.handler' };
 
-const known = JSON.parse(readFileSync(new URL('./sfn-apigateway-known-failures.json', import.meta.url), 'utf8')) as Known;
 const dir = conformanceDir();
 
 /** One AWS JSON 1.0 call to the Step Functions endpoint; the answer exactly as the API sends it. */
@@ -117,7 +110,7 @@ async function runCase(server: StepgateServer, c: ApigwCase, index: number): Pro
 
 test('Step Functions conformance corpus (cases that call API Gateway, against a real server)', { skip: dir ? false : 'corpus not found (set STEPGATE_CONFORMANCE_DIR)' }, async (t) => {
   const root = dir as string;
-  const cmp = await importFrom<Compare>(join(root, 'sfn', 'compare.mjs'));
+  const checker = await corpusChecker(root, 'sfn-apigateway-known-failures.json');
   const cases = readJsonl<ApigwCase>(join(root, 'sfn', 'dev.jsonl')).filter((c) => c.needs.includes('apigateway'));
   assert.ok(cases.length > 0, 'no apigateway cases in the corpus');
   // The recorded functions were Python 3.12 functions (see sfn.test.ts); the API's Lambda integrations
@@ -128,29 +121,13 @@ test('Step Functions conformance corpus (cases that call API Gateway, against a 
     lambda.createFunction({ name: corpusFunctionName(behaviour), directory: functionsDir, handler, runtime: 'python3.12', timeout: 900 });
   }
   const server = await startServer({ port: 0, store: 'memory', timeScale: 0, region: REGION, accountId: ACCOUNT, lambda });
-  let outcomeOk = 0;
-  let historyOk = 0;
   try {
     for (const [i, c] of cases.entries()) {
-      const opts = { tokens: c.tokens ?? [], ignoreKeys: cmp.skipKeys(c), parallelNormalised: c.tags.includes('parallel_normalised') };
-      const r = await runCase(server, c, i);
-      const o = cmp.compareOutcome(c.expected, r, opts);
-      const h = cmp.compareHistory(c.history, r.history, opts);
-      if (o.ok) outcomeOk++;
-      if (o.ok && h.ok) historyOk++;
-      const k = known[c.id];
-      await t.test(c.id, k ? { skip: `known ${k.part} difference: ${k.reason}` } : {}, () => {
-        assert.ok(o.ok, `outcome differs from AWS:\n  ${o.diffs.slice(0, 8).join('\n  ')}`);
-        assert.ok(h.ok, `history differs from AWS:\n  ${h.diffs.slice(0, 8).join('\n  ')}`);
-      });
-      if (k) {
-        const fixed = k.part === 'outcome' ? o.ok : o.ok && h.ok;
-        assert.ok(!fixed, `${c.id} now matches AWS: remove it from sfn-apigateway-known-failures.json`);
-      }
+      await checker.check(t, c, await runCase(server, c, i) as unknown as SfnResult);
     }
   } finally {
     await server.close();
     await lambda.close();
   }
-  t.diagnostic(`apigateway cases: ${cases.length}; outcome ${outcomeOk}/${cases.length}, full history ${historyOk}/${cases.length}`);
+  t.diagnostic(`apigateway cases: ${cases.length}; outcome ${checker.outcomeOk}/${cases.length}, full history ${checker.historyOk}/${cases.length}`);
 });

@@ -3,53 +3,30 @@
 // sfn-known-failures.json; a listed case that starts passing fails this test so the list stays true.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { conformanceDir, importFrom, readJsonl } from './corpus.js';
+import { conformanceDir, readJsonl } from './corpus.js';
+import { corpusChecker } from './sfn-compare.js';
 import { fileURLToPath } from 'node:url';
 import { corpusFunctionName, runCase, type SfnCase } from './sfn-harness.js';
 import { LocalLambdaRuntime } from '../../src/lambda/runtime.js';
 
-interface Compare {
-  compareOutcome(e: unknown, a: unknown, o: unknown): { ok: boolean; diffs: string[] };
-  compareHistory(e: unknown, a: unknown, o: unknown): { ok: boolean; diffs: string[] };
-  skipKeys(c: unknown): string[];
-}
-type Known = Record<string, { part: 'outcome' | 'history'; reason: string }>;
 
-const known = JSON.parse(readFileSync(new URL('./sfn-known-failures.json', import.meta.url), 'utf8')) as Known;
 const dir = conformanceDir();
 
 test('Step Functions conformance corpus (engine-only cases)', { skip: dir ? false : 'corpus not found (set STEPGATE_CONFORMANCE_DIR)' }, async (t) => {
   const root = dir as string;
-  const cmp = await importFrom<Compare>(join(root, 'sfn', 'compare.mjs'));
+  const checker = await corpusChecker(root, 'sfn-known-failures.json');
   const all = readJsonl<SfnCase>(join(root, 'sfn', 'dev.jsonl'));
   const cases = all.filter((c) => c.needs.length === 0);
-  let outcomeOk = 0;
-  let historyOk = 0;
   for (const c of cases) {
-    const opts = { tokens: c.tokens ?? [], ignoreKeys: cmp.skipKeys(c), parallelNormalised: c.tags.includes('parallel_normalised') };
-    const r = await runCase(c);
-    const o = cmp.compareOutcome(c.expected, r, opts);
-    const h = cmp.compareHistory(c.history, r.history, opts);
-    if (o.ok) outcomeOk++;
-    if (o.ok && h.ok) historyOk++;
-    const k = known[c.id];
-    await t.test(c.id, k ? { skip: `known ${k.part} difference: ${k.reason}` } : {}, () => {
-      assert.ok(o.ok, `outcome differs from AWS:\n  ${o.diffs.slice(0, 8).join('\n  ')}`);
-      assert.ok(h.ok, `history differs from AWS:\n  ${h.diffs.slice(0, 8).join('\n  ')}`);
-    });
-    if (k) {
-      const fixed = k.part === 'outcome' ? o.ok : o.ok && h.ok;
-      assert.ok(!fixed, `${c.id} now matches AWS: remove it from sfn-known-failures.json`);
-    }
+    await checker.check(t, c, await runCase(c));
   }
   const byNeed = new Map<string, number>();
   for (const c of all) if (c.needs.length > 0) for (const n of c.needs) byNeed.set(n, (byNeed.get(n) ?? 0) + 1);
-  t.diagnostic(`engine-only cases: ${cases.length}; outcome ${outcomeOk}/${cases.length} (${((100 * outcomeOk) / cases.length).toFixed(1)} %), full history ${historyOk}/${cases.length} (${((100 * historyOk) / cases.length).toFixed(1)} %)`);
+  t.diagnostic(`engine-only cases: ${cases.length}; outcome ${checker.outcomeOk}/${cases.length} (${((100 * checker.outcomeOk) / cases.length).toFixed(1)} %), full history ${checker.historyOk}/${cases.length} (${((100 * checker.historyOk) / cases.length).toFixed(1)} %)`);
   t.diagnostic(`not replayed by this in-process test (Lambda/states cases: the suite below; apigateway: sfn-apigateway.test.ts; S3, SQS, SNS, DynamoDB, EventBridge: not emulated): ${all.length - cases.length} cases — ${[...byNeed].map(([n, k]) => `${n} ${k}`).join(', ')}`);
-  assert.ok(outcomeOk / cases.length >= 0.98, 'outcome pass rate below 98 %');
-  assert.ok(historyOk / cases.length >= 0.90, 'history pass rate below 90 %');
+  assert.ok(checker.outcomeOk / cases.length >= 0.98, 'outcome pass rate below 98 %');
+  assert.ok(checker.historyOk / cases.length >= 0.90, 'history pass rate below 90 %');
 });
 
 /** Behaviour keys of functions.md → handler files under test/functions/corpus (Python emulations). */
@@ -66,7 +43,7 @@ const CORPUS_HANDLERS: Record<string, string> = {
 
 test('Step Functions conformance corpus (cases that need lambda or states)', { skip: dir ? false : 'corpus not found (set STEPGATE_CONFORMANCE_DIR)' }, async (t) => {
   const root = dir as string;
-  const cmp = await importFrom<Compare>(join(root, 'sfn', 'compare.mjs'));
+  const checker = await corpusChecker(root, 'sfn-known-failures.json');
   const all = readJsonl<SfnCase>(join(root, 'sfn', 'dev.jsonl'));
   const cases = all.filter((c) => c.needs.some((n) => n === 'lambda' || n === 'states'));
   const lambda = new LocalLambdaRuntime({ region: 'us-east-1', accountId: '111111111111', onLog: () => undefined });
@@ -76,30 +53,14 @@ test('Step Functions conformance corpus (cases that need lambda or states)', { s
     // Functions' TimeoutSeconds is what ends the sleeping one, as in the recording.
     lambda.createFunction({ name: corpusFunctionName(behaviour), directory: functionsDir, handler, runtime: 'python3.12', timeout: 900 });
   }
-  let outcomeOk = 0;
-  let historyOk = 0;
   try {
     for (const c of cases) {
-      const opts = { tokens: c.tokens ?? [], ignoreKeys: cmp.skipKeys(c), parallelNormalised: c.tags.includes('parallel_normalised') };
-      const r = await runCase(c, {}, { lambda });
-      const o = cmp.compareOutcome(c.expected, r, opts);
-      const h = cmp.compareHistory(c.history, r.history, opts);
-      if (o.ok) outcomeOk++;
-      if (o.ok && h.ok) historyOk++;
-      const k = known[c.id];
-      await t.test(c.id, k ? { skip: `known ${k.part} difference: ${k.reason}` } : {}, () => {
-        assert.ok(o.ok, `outcome differs from AWS:\n  ${o.diffs.slice(0, 8).join('\n  ')}`);
-        assert.ok(h.ok, `history differs from AWS:\n  ${h.diffs.slice(0, 8).join('\n  ')}`);
-      });
-      if (k) {
-        const fixed = k.part === 'outcome' ? o.ok : o.ok && h.ok;
-        assert.ok(!fixed, `${c.id} now matches AWS: remove it from sfn-known-failures.json`);
-      }
+      await checker.check(t, c, await runCase(c, {}, { lambda }));
     }
   } finally {
     await lambda.close();
   }
-  t.diagnostic(`lambda/states cases: ${cases.length}; outcome ${outcomeOk}/${cases.length} (${((100 * outcomeOk) / cases.length).toFixed(1)} %), full history ${historyOk}/${cases.length} (${((100 * historyOk) / cases.length).toFixed(1)} %)`);
-  assert.ok(outcomeOk / cases.length >= 0.95, 'outcome pass rate below 95 %');
-  assert.ok(historyOk / cases.length >= 0.85, 'history pass rate below 85 %');
+  t.diagnostic(`lambda/states cases: ${cases.length}; outcome ${checker.outcomeOk}/${cases.length} (${((100 * checker.outcomeOk) / cases.length).toFixed(1)} %), full history ${checker.historyOk}/${cases.length} (${((100 * checker.historyOk) / cases.length).toFixed(1)} %)`);
+  assert.ok(checker.outcomeOk / cases.length >= 0.95, 'outcome pass rate below 95 %');
+  assert.ok(checker.historyOk / cases.length >= 0.85, 'history pass rate below 85 %');
 });

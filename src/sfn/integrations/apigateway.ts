@@ -11,11 +11,10 @@ import { SignatureV4 } from '@smithy/signature-v4';
 import { isJsonObject, type JsonObject, type JsonValue } from '../../asl/json.js';
 import type { InvokeTaskCommand } from '../../asl/engine-types.js';
 import { TaskFailure, type TaskContext, type TaskDispatcher } from '../dispatch.js';
-import { invalidParameters } from './common.js';
+import { endpointAndMethod, invalidParameters } from './common.js';
 
 export const APIGATEWAY_INVOKE_RESOURCE = /^arn:[^:]+:states:::apigateway:invoke(\.waitForTaskToken)?$/;
 
-const METHODS = new Set(['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'HEAD', 'OPTIONS']);
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
 /** Headers a task may not set (FACTS §4.2). */
 const FORBIDDEN = new Set(['authorization', 'connection', 'content-md5', 'expect', 'host', 'max-forwards', 'proxy-authenticate', 'server', 'te', 'transfer-encoding', 'trailer', 'upgrade', 'via', 'www-authenticate']);
@@ -67,13 +66,9 @@ export class ApiGatewayInvokeDispatcher implements TaskDispatcher {
   }
 
   async invoke(command: InvokeTaskCommand, context: TaskContext): Promise<JsonValue> {
-    const p = command.parameters;
-    if (!isJsonObject(p)) throw invalidParameters(p, 'The Parameters must be an object');
-    if (typeof p.ApiEndpoint !== 'string') throw invalidParameters(p, "The field 'ApiEndpoint' is required but was missing");
-    const method = typeof p.Method === 'string' ? p.Method.toUpperCase() : '';
-    if (!METHODS.has(method)) throw invalidParameters(p, "The field 'Method' is required and must be one of GET, POST, PUT, DELETE, PATCH, HEAD, OPTIONS");
-    const apiId = apiIdOfEndpoint(p.ApiEndpoint);
-    if (!apiId) throw new TaskFailure('ApiGateway.UnknownHostException', `${p.ApiEndpoint}: not an execute-api endpoint of this stepgate`);
+    const { p, endpoint, method } = endpointAndMethod(command.parameters);
+    const apiId = apiIdOfEndpoint(endpoint);
+    if (!apiId) throw new TaskFailure('ApiGateway.UnknownHostException', `${endpoint}: not an execute-api endpoint of this stepgate`);
     const base = await this.options.baseUrl();
 
     const headers: Record<string, string[]> = {};
@@ -95,7 +90,7 @@ export class ApiGatewayInvokeDispatcher implements TaskDispatcher {
     const stage = typeof p.Stage === 'string' ? p.Stage : '$default';
     const path = typeof p.Path === 'string' ? p.Path.replace(/^\/+/, '') : '';
     // Addressed by Host, like the real endpoint: `/{stage}/{path}` on `<apiId>.execute-api.<region>.amazonaws.com`.
-    const host = p.ApiEndpoint.replace(/^https?:\/\//, '').split('/')[0] as string;
+    const host = endpoint.replace(/^https?:\/\//, '').split('/')[0] as string;
     const pathname = `/${encodeURIComponent(stage)}/${path}`;
     const url = `${base}${pathname}${query.size ? `?${query}` : ''}`;
     headers.Host = [host];

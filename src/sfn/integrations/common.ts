@@ -1,6 +1,6 @@
 // Pieces shared by the task integrations: the States.Runtime failure of unusable Parameters and the
 // HTTP metadata the Java SDK v1 puts into integration results (SdkHttpMetadata / SdkResponseMetadata).
-import type { JsonValue } from '../../asl/json.js';
+import { isJsonObject, type JsonObject, type JsonValue } from '../../asl/json.js';
 import { TaskFailure } from '../dispatch.js';
 
 /** FACTS §4.2 [rec]: "The Parameters '<json>' could not be used to start the Task: [<reason>]". */
@@ -25,4 +25,15 @@ export function jsonServiceMetadata(body: string, requestId: string): { SdkHttpM
   const all: Record<string, JsonValue> = {};
   for (const [k, v] of Object.entries(headers)) all[k] = [v];
   return { SdkHttpMetadata: { AllHttpHeaders: all, HttpHeaders: headers, HttpStatusCode: 200 }, SdkResponseMetadata: { RequestId: requestId } };
+}
+
+const METHODS = new Set(['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'HEAD', 'OPTIONS']);
+
+/** ApiEndpoint and Method, required by the HTTP and API Gateway tasks (FACTS §4.2, §4.3). */
+export function endpointAndMethod(p: JsonValue): { p: JsonObject; endpoint: string; method: string } {
+  if (!isJsonObject(p)) throw invalidParameters(p, 'The Parameters must be an object');
+  if (typeof p.ApiEndpoint !== 'string') throw invalidParameters(p, "The field 'ApiEndpoint' is required but was missing");
+  const method = typeof p.Method === 'string' ? p.Method.toUpperCase() : '';
+  if (!METHODS.has(method)) throw invalidParameters(p, "The field 'Method' is required and must be one of GET, POST, PUT, DELETE, PATCH, HEAD, OPTIONS");
+  return { p, endpoint: p.ApiEndpoint, method };
 }

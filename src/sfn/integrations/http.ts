@@ -7,7 +7,7 @@
 import { isJsonObject, type JsonObject, type JsonValue } from '../../asl/json.js';
 import type { InvokeTaskCommand } from '../../asl/engine-types.js';
 import { TaskFailure, type TaskContext, type TaskDispatcher } from '../dispatch.js';
-import { invalidParameters } from './common.js';
+import { endpointAndMethod, invalidParameters } from './common.js';
 
 export const HTTP_INVOKE_RESOURCE = /^arn:[^:]+:states:::http:invoke$/;
 
@@ -32,7 +32,6 @@ export interface HttpDispatcherOptions {
   timeoutMs?: number;
 }
 
-const METHODS = new Set(['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'HEAD', 'OPTIONS']);
 
 function scalar(v: JsonValue): string {
   return typeof v === 'string' ? v : JSON.stringify(v);
@@ -62,16 +61,12 @@ export class HttpDispatcher implements TaskDispatcher {
   }
 
   async invoke(command: InvokeTaskCommand, context: TaskContext): Promise<JsonValue> {
-    const p = command.parameters;
-    if (!isJsonObject(p)) throw invalidParameters(p, 'The Parameters must be an object');
-    if (typeof p.ApiEndpoint !== 'string') throw invalidParameters(p, "The field 'ApiEndpoint' is required but was missing");
-    const method = typeof p.Method === 'string' ? p.Method.toUpperCase() : '';
-    if (!METHODS.has(method)) throw invalidParameters(p, "The field 'Method' is required and must be one of GET, POST, PUT, DELETE, PATCH, HEAD, OPTIONS");
+    const { p, endpoint, method } = endpointAndMethod(command.parameters);
     let url: URL;
     try {
-      url = new URL(p.ApiEndpoint);
+      url = new URL(endpoint);
     } catch {
-      throw invalidParameters(p, `The ApiEndpoint '${p.ApiEndpoint}' is not a valid URL`);
+      throw invalidParameters(p, `The ApiEndpoint '${endpoint}' is not a valid URL`);
     }
     const transform = isJsonObject(p.Transform) ? p.Transform : {};
     const options = isJsonObject(transform.RequestEncodingOptions) ? transform.RequestEncodingOptions : {};
