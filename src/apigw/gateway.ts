@@ -4,6 +4,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import type { LambdaService } from '../lambda/service.js';
+import { authorizationStage } from './authorize.js';
 import { CompiledApi } from './compiled-api.js';
 import { ApiGatewayError, GATEWAY_DEFAULTS } from './errors.js';
 import type { StepFunctionsBackend } from './integrations.js';
@@ -48,6 +49,7 @@ export class ApiGateway {
     this.pipeline = new Pipeline({
       lambda: options.lambda, stepFunctions: options.stepFunctions, region: options.region, accountId: options.accountId,
       apiKeyAllowed: (apiId, stage, value) => this.registry.apiKeyAllowed(apiId, stage, value),
+      authorize: authorizationStage({}),
     });
     this.management = new ManagementApi(this.registry, (state, resource, verb, input) => this.testInvoke(state, resource, verb, input), () => this.hostHeader);
   }
@@ -160,6 +162,7 @@ export class ApiGateway {
     const compiled = new CompiledApi({
       api: state.api, resources: [...state.resources.values()], models: [...state.models.values()],
       validators: [...state.validators.values()], gatewayResponses: [...state.gatewayResponses.values()],
+      authorizers: [...state.authorizers.values()],
     });
     const pathWithQuery = typeof input.pathWithQueryString === 'string' && input.pathWithQueryString !== '' ? input.pathWithQueryString : resource.path;
     const qi = pathWithQuery.indexOf('?');

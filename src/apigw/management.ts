@@ -134,6 +134,7 @@ export class ManagementApi {
       state.models = new Map(backup.models.map((x) => [x.name, x]));
       state.validators = new Map(backup.validators.map((x) => [x.id, x]));
       state.gatewayResponses = new Map(backup.gatewayResponses.map((x) => [x.responseType, x]));
+      state.authorizers = new Map(backup.authorizers.map((x) => [x.id, x]));
       throw e;
     }
   }

@@ -25,6 +25,8 @@ export interface RestApi {
   rootResourceId: string;
   tags?: Record<string, string>;
   warnings?: string[];
+  /** the resource policy as AWS returns it: a JSON document in a string */
+  policy?: string;
 }
 
 export interface IntegrationResponse {
@@ -101,6 +103,25 @@ export interface GatewayResponse {
   defaultResponse: boolean;
 }
 
+export const AuthorizerType = { TOKEN: 'TOKEN', REQUEST: 'REQUEST', COGNITO_USER_POOLS: 'COGNITO_USER_POOLS' } as const;
+export type AuthorizerType = (typeof AuthorizerType)[keyof typeof AuthorizerType];
+
+/** An authorizer as GetAuthorizer returns it (FACTS §5.8, §7 `x-amazon-apigateway-authorizer`). */
+export interface Authorizer {
+  id: string;
+  name: string;
+  type: AuthorizerType;
+  providerARNs?: string[];
+  authType?: string;
+  authorizerUri?: string;
+  authorizerCredentials?: string;
+  /** e.g. `method.request.header.Authorization` or a comma list for REQUEST */
+  identitySource?: string;
+  identityValidationExpression?: string;
+  /** default 300, 0 disables caching, max 3600 */
+  authorizerResultTtlInSeconds?: number;
+}
+
 export interface Stage {
   stageName: string;
   deploymentId: string;
@@ -140,6 +161,7 @@ export interface ApiState {
   models: Map<string, Model>;
   validators: Map<string, RequestValidator>;
   gatewayResponses: Map<string, GatewayResponse>;
+  authorizers: Map<string, Authorizer>;
   deployments: Map<string, Deployment>;
   stages: Map<string, Stage>;
 }
@@ -151,6 +173,7 @@ export interface ApiSnapshot {
   models: Model[];
   validators: RequestValidator[];
   gatewayResponses: GatewayResponse[];
+  authorizers: Authorizer[];
 }
 
 export interface Deployment {
@@ -175,5 +198,6 @@ export function snapshotOf(state: ApiState): ApiSnapshot {
     models: [...state.models.values()],
     validators: [...state.validators.values()],
     gatewayResponses: [...state.gatewayResponses.values()],
+    authorizers: [...state.authorizers.values()],
   });
 }

@@ -41,9 +41,12 @@ export interface PipelineDeps {
   region: string;
   accountId: string;
   apiKeyAllowed(apiId: string, stage: string, value: string | undefined): { ok: boolean; keyId?: string };
+  /** The authorization stage (FACTS §5.1 step 2, src/apigw/authorize.ts); throws GatewayError to reject. */
+  authorize?: (ctx: InvocationContext) => Promise<void>;
 }
 
-/** What one invocation carries from stage to stage. */
+/** What one invocation carries from stage to stage (the stages outside this file see it as InvocationContext). */
+export type InvocationContext = Ctx;
 interface Ctx {
   api: CompiledApi;
   stage: Stage;
@@ -64,6 +67,8 @@ interface Ctx {
   requestOverride?: { header: Record<string, unknown>; path: Record<string, unknown>; querystring: Record<string, unknown> };
   responseOverride?: { status?: unknown; header: Record<string, unknown> };
   errorContext?: { message: string; responseType: string; validationErrorString?: string };
+  /** the API key a Lambda authorizer returned (`usageIdentifierKey`), used when apiKeySource is AUTHORIZER */
+  usageIdentifierKey?: string;
 }
 
 const HOP_HEADERS = new Set(['connection', 'content-length', 'content-md5', 'expect', 'max-forwards', 'proxy-authenticate', 'server', 'te', 'transfer-encoding', 'trailer', 'upgrade', 'www-authenticate']);
@@ -174,7 +179,10 @@ export class Pipeline {
     try {
       this.route(ctx, options.resourceId);
       // TestInvokeMethod (a resourceId is given) skips authorization and API keys, as the console's test does.
-      if (options.resourceId === undefined) this.checkApiKey(ctx);
+      if (options.resourceId === undefined) {
+        if (this.deps.authorize) await this.deps.authorize(ctx);
+        this.checkApiKey(ctx);
+      }
       this.validate(ctx);
       const mapped = this.mapRequest(ctx);
       const endpoint = await this.integrate(ctx, mapped);
@@ -216,7 +224,7 @@ export class Pipeline {
   private checkApiKey(ctx: Ctx): void {
     const m = ctx.route?.compiled.method;
     if (!m?.apiKeyRequired) return;
-    const key = headerGet(ctx.headers, 'x-api-key');
+    const key = ctx.api.snapshot.api.apiKeySource === 'AUTHORIZER' ? ctx.usageIdentifierKey : headerGet(ctx.headers, 'x-api-key');
     const r = this.deps.apiKeyAllowed(ctx.api.snapshot.api.id, ctx.stage.stageName, key);
     if (!r.ok) throw new GatewayError('INVALID_API_KEY');
     const identity = ctx.context.identity as Record<string, unknown>;

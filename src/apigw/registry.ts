@@ -2,7 +2,7 @@
 // Conflict answers. serialize()/restore() turn it into one JSON document the server keeps in the store.
 import { ApiGatewayError, badRequest, conflict, notFound } from './errors.js';
 import {
-  newId, snapshotOf, type ApiKey, type ApiState, type Deployment, type Resource, type RestApi, type Stage, type UsagePlan,
+  newId, snapshotOf, type ApiKey, type Authorizer, type ApiState, type Deployment, type Resource, type RestApi, type Stage, type UsagePlan,
 } from './model.js';
 
 export interface RegistryOptions {
@@ -26,7 +26,7 @@ export class ApiRegistry {
       apis: [...this.apis.values()].map((a) => ({
         api: a.api,
         resources: [...a.resources.values()], models: [...a.models.values()], validators: [...a.validators.values()],
-        gatewayResponses: [...a.gatewayResponses.entries()], deployments: [...a.deployments.values()], stages: [...a.stages.values()],
+        gatewayResponses: [...a.gatewayResponses.entries()], authorizers: [...a.authorizers.values()], deployments: [...a.deployments.values()], stages: [...a.stages.values()],
       })),
       apiKeys: [...this.apiKeys.values()],
       usagePlans: [...this.usagePlans.values()],
@@ -36,7 +36,7 @@ export class ApiRegistry {
   /** Loads a document written by serialize() (replacing what is here). */
   restore(text: string): void {
     const doc = JSON.parse(text) as {
-      apis: { api: RestApi; resources: Resource[]; models: { name: string }[]; validators: { id: string }[]; gatewayResponses: [string, unknown][]; deployments: Deployment[]; stages: Stage[] }[];
+      apis: { api: RestApi; resources: Resource[]; models: { name: string }[]; validators: { id: string }[]; gatewayResponses: [string, unknown][]; authorizers?: Authorizer[]; deployments: Deployment[]; stages: Stage[] }[];
       apiKeys: ApiKey[]; usagePlans: UsagePlan[];
     };
     this.apis.clear();
@@ -49,7 +49,9 @@ export class ApiRegistry {
         models: new Map(a.models.map((m) => [m.name, m])) as ApiState['models'],
         validators: new Map(a.validators.map((v) => [v.id, v])) as ApiState['validators'],
         gatewayResponses: new Map(a.gatewayResponses) as ApiState['gatewayResponses'],
-        deployments: new Map(a.deployments.map((d) => [d.id, d])),
+        // documents written before authorizers existed have none
+        authorizers: new Map((a.authorizers ?? []).map((x) => [x.id, x])),
+        deployments: new Map(a.deployments.map((d) => [d.id, { ...d, snapshot: { ...d.snapshot, authorizers: d.snapshot.authorizers ?? [] } }])),
         stages: new Map(a.stages.map((st) => [st.stageName, st])),
       });
     }
@@ -86,7 +88,7 @@ export class ApiRegistry {
     };
     const state: ApiState = {
       api, resources: new Map([[rootId, { id: rootId, path: '/' }]]), models: new Map(), validators: new Map(),
-      gatewayResponses: new Map(), deployments: new Map(), stages: new Map(),
+      gatewayResponses: new Map(), authorizers: new Map(), deployments: new Map(), stages: new Map(),
     };
     this.apis.set(id, state);
     return state;
@@ -199,6 +201,34 @@ export class ApiRegistry {
     const s = state.stages.get(name);
     if (!s) throw notFound('Invalid Stage identifier specified');
     return s;
+  }
+
+  /** CreateAuthorizer: a TOKEN/REQUEST authorizer needs a Lambda `authorizerUri`, a Cognito one its user pool ARNs. */
+  createAuthorizer(state: ApiState, input: Record<string, unknown>, id?: string): Authorizer {
+    if (typeof input.name !== 'string' || input.name === '') throw badRequest('Invalid authorizer name specified');
+    const type = input.type;
+    if (type !== 'TOKEN' && type !== 'REQUEST' && type !== 'COGNITO_USER_POOLS') throw badRequest('Invalid authorizer type specified');
+    if (type === 'COGNITO_USER_POOLS') {
+      if (!Array.isArray(input.providerARNs) || input.providerARNs.length === 0) throw badRequest('ProviderARNs need to be specified for Cognito User Pool Authorizer');
+    } else if (typeof input.authorizerUri !== 'string' || input.authorizerUri === '') {
+      throw badRequest('Authorizer URI must be specified for Lambda authorizer');
+    }
+    if (type === 'TOKEN' && (typeof input.identitySource !== 'string' || !/^method\.request\.header\.[^.]+$/.test(input.identitySource))) {
+      throw badRequest('Invalid identity source specified for TOKEN authorizer');
+    }
+    const ttl = input.authorizerResultTtlInSeconds;
+    if (ttl !== undefined && (typeof ttl !== 'number' || !Number.isInteger(ttl) || ttl < 0 || ttl > 3600)) {
+      throw badRequest('Invalid value for authorizerResultTtlInSeconds: must be between 0 and 3600');
+    }
+    const str = (k: string): Record<string, string> => (typeof input[k] === 'string' ? { [k]: input[k] } : {});
+    const authorizer: Authorizer = {
+      id: id ?? newId(6), name: input.name, type,
+      ...(Array.isArray(input.providerARNs) ? { providerARNs: input.providerARNs.map(String) } : {}),
+      ...str('authType'), ...str('authorizerUri'), ...str('authorizerCredentials'), ...str('identitySource'), ...str('identityValidationExpression'),
+      authorizerResultTtlInSeconds: typeof ttl === 'number' ? ttl : 300,
+    };
+    state.authorizers.set(authorizer.id, authorizer);
+    return authorizer;
   }
 
   createApiKey(input: { name?: unknown; value?: unknown; enabled?: unknown; stageKeys?: unknown }): ApiKey {
