@@ -5,6 +5,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import type { LambdaService } from '../lambda/service.js';
 import { authorizationStage } from './authorize.js';
+import { pickRelease } from './canary.js';
 import { CompiledApi } from './compiled-api.js';
 import { ApiGatewayError, GATEWAY_DEFAULTS } from './errors.js';
 import type { StepFunctionsBackend } from './integrations.js';
@@ -103,8 +104,8 @@ export class ApiGateway {
   }
 
   /** The compiled deployment a stage serves (compiled once per deployment, STYLE habit 8). */
-  compiledFor(state: ApiState, stage: Stage): CompiledApi | undefined {
-    const d = state.deployments.get(stage.deploymentId);
+  compiledFor(state: ApiState, stage: Stage, deploymentId = stage.deploymentId): CompiledApi | undefined {
+    const d = state.deployments.get(deploymentId);
     if (!d) return undefined;
     let c = this.compiled.get(d.id);
     if (!c) {
@@ -126,7 +127,8 @@ export class ApiGateway {
     }
     const state = this.registry.apis.get(apiId);
     const stage = state?.stages.get(stageName);
-    const compiled = state && stage ? this.compiledFor(state, stage) : undefined;
+    const release = stage ? pickRelease(stage) : undefined;
+    const compiled = state && stage && release ? this.compiledFor(state, stage, release.deploymentId) : undefined;
     if (!state || !stage || !compiled) {
       const d = GATEWAY_DEFAULTS.MISSING_AUTHENTICATION_TOKEN as { status: number; message: string; errorType: string };
       send(res, d.status, { 'Content-Type': 'application/json', 'x-amzn-ErrorType': d.errorType, 'x-amzn-RequestId': randomUUID() }, JSON.stringify({ message: d.message }));
@@ -141,7 +143,7 @@ export class ApiGateway {
     const invocation: InvocationRequest = {
       method: req.method ?? 'GET', path, rawQuery, headers, body, sourceIp: req.socket.remoteAddress?.replace(/^::ffff:/, '') ?? '127.0.0.1', domainName,
     };
-    const out = await this.pipeline.invoke(compiled, stage, invocation);
+    const out = await this.pipeline.invoke(compiled, stage, invocation, release?.canary === undefined ? {} : { release });
     // An edge-optimised API answers through CloudFront, which adds its response headers [rec: the
     // Headers of apigateway:invoke task outputs in the Step Functions corpus]. Regional: none.
     if ((state.api.endpointConfiguration.types[0] ?? 'EDGE') === 'EDGE') {

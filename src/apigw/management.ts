@@ -2,6 +2,7 @@
 // that the `aws` CLI and SDKs call with --endpoint-url. Handlers work on the ApiRegistry; every
 // failure is an ApiGatewayError, converted to the wire by the endpoint.
 import { stringify as toYaml } from 'yaml';
+import { applyCanaryOp, isCanaryOp } from './canary.js';
 import { badRequest, notFound, ApiGatewayError } from './errors.js';
 import type { ApiState, GatewayResponse, Integration, IntegrationResponse, Method, MethodResponse, Resource, Stage } from './model.js';
 import { newId, snapshotOf } from './model.js';
@@ -313,7 +314,9 @@ export class ManagementApi {
     if (req.method === 'GET') return ok(200, stageView(stage));
     if (req.method === 'DELETE') { state.stages.delete(name); reg.version++; return ok(202, undefined); }
     if (req.method === 'PATCH') {
-      const ops = jsonBody(req.body).patchOperations;
+      const all = jsonBody(req.body).patchOperations;
+      const before = structuredClone(stage);
+      const ops = Array.isArray(all) ? all.filter((op) => !(isObj(op) && isCanaryOp(op))) : [];
       const view = { variables: { ...(stage.variables ?? {}) }, deploymentId: stage.deploymentId, description: stage.description } as Json;
       applyPatch(view, ops);
       const vars = validateVariables(isObj(view.variables) ? view.variables : {});
@@ -323,6 +326,15 @@ export class ManagementApi {
       }
       stage.variables = vars;
       if (typeof view.description === 'string') stage.description = view.description;
+      // Canary operations last: a promotion copies onto the fields just patched.
+      try {
+        if (Array.isArray(all)) for (const op of all) if (isObj(op) && isCanaryOp(op)) applyCanaryOp(state, stage, op);
+      } catch (e) {
+        // a rejected UpdateStage changes nothing
+        for (const k of Object.keys(stage)) delete (stage as unknown as Json)[k];
+        Object.assign(stage, before);
+        throw e;
+      }
       stage.lastUpdatedDate = reg.now();
       reg.version++;
       return ok(200, stageView(stage));

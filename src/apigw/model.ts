@@ -133,6 +133,15 @@ export interface Stage {
   cacheClusterStatus: string;
   methodSettings: Record<string, unknown>;
   tracingEnabled: boolean;
+  /** a canary release on this stage: `percentTraffic` % of requests run `deploymentId` with the overrides */
+  canarySettings?: CanarySettings;
+}
+
+export interface CanarySettings {
+  deploymentId: string;
+  percentTraffic: number;
+  stageVariableOverrides?: Record<string, string>;
+  useStageCache: boolean;
 }
 
 export interface ApiKey {

@@ -147,7 +147,7 @@ export class Pipeline {
   constructor(private readonly deps: PipelineDeps) {}
 
   /** Runs one invocation; never throws (every failure is a gateway response). */
-  async invoke(api: CompiledApi, stage: Stage, req: InvocationRequest, options: { trace?: Trace; resourceId?: string; requestId?: string } = {}): Promise<InvocationResponse> {
+  async invoke(api: CompiledApi, stage: Stage, req: InvocationRequest, options: { trace?: Trace; resourceId?: string; requestId?: string; release?: { variables: Record<string, string>; canary?: boolean } } = {}): Promise<InvocationResponse> {
     const requestId = options.requestId ?? randomUUID();
     const clientTrace = req.headers.find(([k]) => k.toLowerCase() === 'x-amzn-trace-id')?.[1];
     const rootMatch = clientTrace ? /Root=[^;]+/.exec(clientTrace) : null;
@@ -163,7 +163,7 @@ export class Pipeline {
     const now = Date.now();
     const ctx: Ctx = {
       api, stage, req, requestId, traceId, trace: options.trace ?? NO_TRACE, tracing: options.trace !== undefined, headers, multiHeaders,
-      query: q.single, multiQuery: q.multi, stageVariables: { ...(stage.variables ?? {}) }, bodyText: req.body.toString('utf8'),
+      query: q.single, multiQuery: q.multi, stageVariables: { ...(options.release?.variables ?? stage.variables ?? {}) }, bodyText: req.body.toString('utf8'),
       context: {
         accountId: this.deps.accountId, apiId: api.snapshot.api.id, domainName: req.domainName,
         domainPrefix: req.domainName.split('.')[0] ?? '', extendedRequestId: Buffer.from(hex(22), 'hex').toString('base64').replace(/[+/]/g, 'A'),
@@ -174,6 +174,8 @@ export class Pipeline {
         },
         path: `/${stage.stageName}${req.path}`, protocol: 'HTTP/1.1', requestId, requestTime: requestTime(now), requestTimeEpoch: now,
         stage: stage.stageName,
+        // only stages with a canary say which side a request ran on [rec: "false" at 0 %, "true" at 100 %]
+        ...(options.release?.canary !== undefined ? { isCanaryRequest: options.release.canary } : {}),
       },
     };
     try {

@@ -1,5 +1,6 @@
 // Home of every REST API, API key and usage plan: create/update/delete with AWS's NotFound/BadRequest/
 // Conflict answers. serialize()/restore() turn it into one JSON document the server keeps in the store.
+import { attachCanary, canaryFromInput, checkCanaryDeployment } from './canary.js';
 import { ApiGatewayError, badRequest, conflict, notFound } from './errors.js';
 import {
   newId, snapshotOf, type ApiKey, type Authorizer, type ApiState, type Deployment, type Resource, type RestApi, type Stage, type UsagePlan,
@@ -151,7 +152,8 @@ export class ApiRegistry {
     for (const d of doomed) state.resources.delete(d);
   }
 
-  createDeployment(state: ApiState, input: { stageName?: unknown; description?: unknown; variables?: unknown; stageDescription?: unknown }): Deployment {
+  createDeployment(state: ApiState, input: { stageName?: unknown; description?: unknown; variables?: unknown; stageDescription?: unknown; canarySettings?: unknown }): Deployment {
+    const canaryStage = isObj(input.canarySettings) ? checkCanaryDeployment(state, input.stageName) : undefined;
     const hasMethods = [...state.resources.values()].some((r) => Object.keys(r.resourceMethods ?? {}).length > 0);
     if (!hasMethods) throw badRequest('The REST API doesn\'t contain any methods');
     for (const r of state.resources.values()) {
@@ -164,7 +166,11 @@ export class ApiRegistry {
       ...(typeof input.description === 'string' ? { description: input.description } : {}),
     };
     state.deployments.set(d.id, d);
-    if (typeof input.stageName === 'string' && input.stageName !== '') {
+    if (canaryStage) {
+      // A canary release: the stage keeps serving its deployment; the new one becomes the canary.
+      attachCanary(canaryStage, d.id, input.canarySettings as Record<string, unknown>);
+      canaryStage.lastUpdatedDate = this.now();
+    } else if (typeof input.stageName === 'string' && input.stageName !== '') {
       const existing = state.stages.get(input.stageName);
       if (existing) {
         existing.deploymentId = d.id;
@@ -178,19 +184,21 @@ export class ApiRegistry {
     return d;
   }
 
-  createStage(state: ApiState, input: { stageName?: unknown; deploymentId?: unknown; variables?: unknown; description?: unknown }): Stage {
+  createStage(state: ApiState, input: { stageName?: unknown; deploymentId?: unknown; variables?: unknown; description?: unknown; canarySettings?: unknown }): Stage {
     if (typeof input.stageName !== 'string' || !/^[A-Za-z0-9_-]+$/.test(input.stageName)) {
       throw badRequest('Stage name only allows a-zA-Z0-9_');
     }
     if (typeof input.deploymentId !== 'string' || !state.deployments.has(input.deploymentId)) throw badRequest('Invalid deployment identifier specified');
     if (state.stages.has(input.stageName)) throw conflict('Stage already exists');
     const variables = isObj(input.variables) ? validateVariables(input.variables) : undefined;
+    const canary = canaryFromInput(state, input.canarySettings, input.deploymentId);
     const now = this.now();
     const stage: Stage = {
       stageName: input.stageName, deploymentId: input.deploymentId, createdDate: now, lastUpdatedDate: now,
       cacheClusterEnabled: false, cacheClusterStatus: 'NOT_AVAILABLE', methodSettings: {}, tracingEnabled: false,
       ...(variables ? { variables } : {}),
       ...(typeof input.description === 'string' ? { description: input.description } : {}),
+      ...(canary ? { canarySettings: canary } : {}),
     };
     state.stages.set(stage.stageName, stage);
     this.version++;

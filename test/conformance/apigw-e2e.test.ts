@@ -59,6 +59,7 @@ interface ApiSpec {
   apiKeySource?: string;
   apiKeys?: { name: string; value: string; enabled: boolean }[];
   usagePlans?: { apiStages: { stage: string }[]; quota?: unknown; throttle?: unknown; keys: string[] }[];
+  canary?: { percentTraffic: number; stageVariableOverrides?: Record<string, string>; resources: Record<string, Record<string, MethodSpec>> };
 }
 
 // Comparison rules: ./apigw-compare.ts
@@ -133,42 +134,52 @@ async function buildApi(ctx: Ctx, c: E2eCase): Promise<{ apiId: string; resource
     resourceIds.set(path, r.id as string);
     return r.id as string;
   };
-  for (const [path, methods] of Object.entries(spec.resources)) {
-    const rid = await ensure(path);
-    for (const [verb, m] of Object.entries(methods)) {
-      const mp = `${base}/resources/${rid}/methods/${verb}`;
-      await mgmt(ctx, 'PUT', mp, {
-        authorizationType: m.authorizationType ?? 'NONE', apiKeyRequired: m.apiKeyRequired === true,
-        ...(m.requestParameters ? { requestParameters: m.requestParameters } : {}),
-        ...(m.requestModels ? { requestModels: m.requestModels } : {}),
-        ...(m.requestValidator ? { requestValidatorId: validatorIds.get(m.requestValidator) } : {}),
-      });
-      for (const [code, mr] of Object.entries(m.methodResponses ?? {})) await mgmt(ctx, 'PUT', `${mp}/responses/${code}`, mr);
-      const i = m.integration;
-      if (!i) continue;
-      const uri = integrationUri(ctx, i.uri);
-      const expandMap = (o: Record<string, string> | undefined): Record<string, string> | undefined =>
-        o ? Object.fromEntries(Object.entries(o).map(([k, v]) => [k, expandTokens(ctx, v)])) : undefined;
-      await mgmt(ctx, 'PUT', `${mp}/integration`, {
-        type: i.type, ...(uri ? { uri } : {}), ...(i.httpMethod ? { httpMethod: i.httpMethod } : i.type !== 'MOCK' ? { httpMethod: 'POST' } : {}),
-        ...(i.requestTemplates ? { requestTemplates: expandMap(i.requestTemplates) } : {}),
-        ...(i.requestParameters ? { requestParameters: i.requestParameters } : {}),
-        ...(i.passthroughBehavior ? { passthroughBehavior: i.passthroughBehavior } : {}),
-        ...(i.contentHandling ? { contentHandling: i.contentHandling } : {}),
-        ...(i.timeoutInMillis ? { timeoutInMillis: i.timeoutInMillis } : {}),
-        ...(credentialsArn(i.credentials) ? { credentials: credentialsArn(i.credentials) } : {}),
-      });
-      for (const r of i.responses ?? []) {
-        await mgmt(ctx, 'PUT', `${mp}/integration/responses/${r.statusCode}`, {
-          ...(r.selectionPattern !== undefined ? { selectionPattern: r.selectionPattern } : {}),
-          ...(r.responseTemplates ? { responseTemplates: expandMap(r.responseTemplates) } : {}),
-          ...(r.responseParameters ? { responseParameters: r.responseParameters } : {}),
-          ...(r.contentHandling ? { contentHandling: r.contentHandling } : {}),
+  const putResources = async (resources: ApiSpec['resources']): Promise<void> => {
+    for (const [path, methods] of Object.entries(resources)) {
+      const rid = await ensure(path);
+      for (const [verb, m] of Object.entries(methods)) {
+        const mp = `${base}/resources/${rid}/methods/${verb}`;
+        await mgmt(ctx, 'PUT', mp, {
+          authorizationType: m.authorizationType ?? 'NONE', apiKeyRequired: m.apiKeyRequired === true,
+          ...(m.requestParameters ? { requestParameters: m.requestParameters } : {}),
+          ...(m.requestModels ? { requestModels: m.requestModels } : {}),
+          ...(m.requestValidator ? { requestValidatorId: validatorIds.get(m.requestValidator) } : {}),
         });
+        for (const [code, mr] of Object.entries(m.methodResponses ?? {})) await mgmt(ctx, 'PUT', `${mp}/responses/${code}`, mr);
+        const i = m.integration;
+        if (!i) continue;
+        const uri = integrationUri(ctx, i.uri);
+        const expandMap = (o: Record<string, string> | undefined): Record<string, string> | undefined =>
+          o ? Object.fromEntries(Object.entries(o).map(([k, v]) => [k, expandTokens(ctx, v)])) : undefined;
+        await mgmt(ctx, 'PUT', `${mp}/integration`, {
+          type: i.type, ...(uri ? { uri } : {}), ...(i.httpMethod ? { httpMethod: i.httpMethod } : i.type !== 'MOCK' ? { httpMethod: 'POST' } : {}),
+          ...(i.requestTemplates ? { requestTemplates: expandMap(i.requestTemplates) } : {}),
+          ...(i.requestParameters ? { requestParameters: i.requestParameters } : {}),
+          ...(i.passthroughBehavior ? { passthroughBehavior: i.passthroughBehavior } : {}),
+          ...(i.contentHandling ? { contentHandling: i.contentHandling } : {}),
+          ...(i.timeoutInMillis ? { timeoutInMillis: i.timeoutInMillis } : {}),
+          ...(credentialsArn(i.credentials) ? { credentials: credentialsArn(i.credentials) } : {}),
+        });
+        for (const r of i.responses ?? []) {
+          await mgmt(ctx, 'PUT', `${mp}/integration/responses/${r.statusCode}`, {
+            ...(r.selectionPattern !== undefined ? { selectionPattern: r.selectionPattern } : {}),
+            ...(r.responseTemplates ? { responseTemplates: expandMap(r.responseTemplates) } : {}),
+            ...(r.responseParameters ? { responseParameters: r.responseParameters } : {}),
+            ...(r.contentHandling ? { contentHandling: r.contentHandling } : {}),
+          });
+        }
       }
     }
-  }
+  };
+  await putResources(spec.resources);
   await mgmt(ctx, 'POST', `${base}/deployments`, { stageName: spec.stage.name, ...(Object.keys(spec.stage.variables).length > 0 ? { variables: spec.stage.variables } : {}) });
+  if (spec.canary) {
+    // The recorded flow: change the methods, then deploy them as the stage's canary.
+    await putResources(spec.canary.resources);
+    await mgmt(ctx, 'POST', `${base}/deployments`, {
+      stageName: spec.stage.name, canarySettings: { percentTraffic: spec.canary.percentTraffic, ...(spec.canary.stageVariableOverrides ? { stageVariableOverrides: spec.canary.stageVariableOverrides } : {}) },
+    });
+  }
   const keyIds = new Map<string, string>();
   for (const k of spec.apiKeys ?? []) keyIds.set(k.name, (await mgmt(ctx, 'POST', '/apikeys', k)).id as string);
   for (const p of spec.usagePlans ?? []) {
