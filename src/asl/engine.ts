@@ -19,6 +19,30 @@ import {
 export const MAX_PAYLOAD_BYTES = 262_144;
 /** History limit per execution (FACTS §1.4). */
 export const MAX_HISTORY_EVENTS = 25_000;
+/**
+ * Variable limits (AWS "Passing data between states with variables", Limits): one variable and all the
+ * variables one Assign sets are at most 256 KiB each; the variables stored in one execution at most 10 MiB.
+ * Sizes are UTF-8 bytes of the values' JSON text (how AWS counts is unverified).
+ */
+export const MAX_VARIABLE_BYTES = 262_144;
+export const MAX_ASSIGN_BYTES = 262_144;
+export const MAX_EXECUTION_VARIABLE_BYTES = 10_485_760;
+
+/**
+ * Run-time variable errors. AWS documents the rules (inner scopes cannot assign outer variables; the size
+ * limits) but no error text could be found: these are our wording [own], modelled on the recorded
+ * `The state/task '<name>' returned a result with a size exceeding the maximum number of bytes service limit.`
+ */
+const VarMsg = {
+  outerScopeVariable: (name: string): string =>
+    `The variable '${name}' is defined in an outer scope and cannot be assigned in a Parallel branch or Map iteration.`,
+  variableTooLarge: (state: string, name: string): string =>
+    `The state/task '${state}' assigned the variable '${name}' with a size exceeding the maximum number of bytes service limit.`,
+  assignTooLarge: (state: string): string =>
+    `The state/task '${state}' assigned variables with a combined size exceeding the maximum number of bytes service limit.`,
+  executionVariablesTooLarge: (state: string): string =>
+    `The state/task '${state}' assigned variables that exceed the maximum total size of variables stored in an execution.`,
+} as const;
 
 type Stage = 'enter' | 'wait' | 'task' | 'retry' | 'fan' | 'fanDone' | 'done';
 
@@ -66,6 +90,15 @@ interface Thread {
   retries: number[];
   /** this thread's variable scope (created on first assignment) */
   vars?: Record<string, JsonValue>;
+  /** UTF-8 bytes of the values in `vars` */
+  varBytes?: number;
+  /**
+   * On an execution's top scope (the root, or a distributed Map iteration, which runs as a child
+   * execution): the bytes of every live variable of that execution.
+   */
+  executionVarBytes?: number;
+  /** a distributed Map iteration: its scope has no parent (outer variables are not visible) */
+  isolated?: boolean;
   task?: TaskRef;
   fan?: Fan;
   /** runs as a child execution of a distributed Map: its events are not part of this history */
@@ -163,7 +196,8 @@ class Step {
     s.timers = {};
     s.tasks = {};
     const ev = this.emit('ExecutionRedriven', s.nextEventId - 1, 'executionRedrivenEventDetails', { redriveCount: s.info.redriveCount });
-    Object.assign(root, { stage: 'enter', last: ev, retries: [] });
+    // Only the root's own variables survive: the discarded threads' no longer count.
+    Object.assign(root, { stage: 'enter', last: ev, retries: [], executionVarBytes: root.varBytes ?? 0 });
     delete root.task;
     delete root.fan;
     delete root.pending;
@@ -399,9 +433,18 @@ class Step {
     return new StateScope(this, t, st, input, extra);
   }
 
+  /**
+   * The enclosing scope: Parallel branches and inline Map iterations see their parent's variables; a
+   * distributed Map iteration is a child execution and sees none (AWS "Passing data between states with
+   * variables", Variable scope).
+   */
+  private outerScope(t: Thread): Thread | undefined {
+    return t.isolated ? undefined : this.s.threads[t.parent];
+  }
+
   /** Variable lookup through the thread's scope chain (Parallel branches / Map iterations read outer scopes). */
   lookupVar(t: Thread, name: string): JsonValue | undefined {
-    for (let c: Thread | undefined = t; c; c = this.s.threads[c.parent]) {
+    for (let c: Thread | undefined = t; c; c = this.outerScope(c)) {
       if (c.vars && Object.prototype.hasOwnProperty.call(c.vars, name)) return c.vars[name];
     }
     return undefined;
@@ -409,8 +452,42 @@ class Step {
 
   visibleVars(t: Thread): Record<string, JsonValue> {
     const chain: Thread[] = [];
-    for (let c: Thread | undefined = t; c; c = this.s.threads[c.parent]) chain.unshift(c);
+    for (let c: Thread | undefined = t; c; c = this.outerScope(c)) chain.unshift(c);
     return Object.assign({}, ...chain.map((c) => c.vars ?? {})) as Record<string, JsonValue>;
+  }
+
+  /** The thread holding the execution-wide variable total for t (the root or a distributed iteration). */
+  private executionScope(t: Thread): Thread {
+    let c = t;
+    for (let p = this.outerScope(c); p; p = this.outerScope(c)) c = p;
+    return c;
+  }
+
+  /**
+   * Checks one state's assignments before any of them takes effect, and returns the new byte counts.
+   * An inner scope may read, but not assign, a variable that an outer scope holds (AWS "Passing data
+   * between states with variables", Variable scope; enforced when the state assigns, since AWS accepts
+   * definitions that reuse a name across scopes [rec: states_vars/error_output/test_parallel_catch_error]).
+   */
+  private checkAssigned(t: Thread, st: CompiledState, assigned: Record<string, JsonValue>, texts: Record<string, string>): { own: number; execution: number } {
+    for (let c = this.outerScope(t); c; c = this.outerScope(c)) {
+      if (!c.vars) continue;
+      for (const name of Object.keys(assigned)) {
+        if (Object.prototype.hasOwnProperty.call(c.vars, name)) throw new StatesError(StatesErrorName.Runtime, VarMsg.outerScopeVariable(name));
+      }
+    }
+    let total = 0;
+    let replaced = 0;
+    for (const [name, text] of Object.entries(texts)) {
+      const bytes = utf8Length(text);
+      if (bytes > MAX_VARIABLE_BYTES) throw new StatesError(StatesErrorName.DataLimitExceeded, VarMsg.variableTooLarge(st.name, name));
+      total += bytes;
+      if (t.vars && Object.prototype.hasOwnProperty.call(t.vars, name)) replaced += utf8Length(toJsonText(t.vars[name]));
+    }
+    if (total > MAX_ASSIGN_BYTES) throw new StatesError(StatesErrorName.DataLimitExceeded, VarMsg.assignTooLarge(st.name));
+    const execution = (this.executionScope(t).executionVarBytes ?? 0) + total - replaced;
+    if (execution > MAX_EXECUTION_VARIABLE_BYTES) throw new StatesError(StatesErrorName.DataLimitExceeded, VarMsg.executionVariablesTooLarge(st.name));
+    return { own: (t.varBytes ?? 0) + total - replaced, execution };
   }
 
   get entropy(): StepEnv['entropy'] {
@@ -886,6 +963,7 @@ class Step {
       const list = fan.kind === 'parallel' ? st.branches[i] as StateList : st.processor as StateList;
       const child = this.newThread(t.id, fan.kind === 'parallel' ? 'branch' : 'iteration', i, list, fan.inputs[i] as JsonValue, t.last);
       if (fan.distributed || t.silent) child.silent = true;
+      if (fan.distributed) child.isolated = true;
       fan.running.push(child.id);
       this.s.ready.push(child.id);
     }
@@ -990,8 +1068,13 @@ class Step {
     c.stage = 'done';
   }
 
-  /** Forgets a thread; drain() skips ids of forgotten threads still in the ready queue. */
+  /** Forgets a thread (its variables go out of scope); drain() skips ids of forgotten threads still in the ready queue. */
   private dropThread(id: number): void {
+    const t = this.s.threads[id];
+    if (t?.varBytes && !t.isolated) {
+      const top = this.executionScope(t);
+      if (top !== t) top.executionVarBytes = (top.executionVarBytes ?? 0) - t.varBytes;
+    }
     this.s.threads[id] = undefined;
   }
 
@@ -1038,10 +1121,12 @@ class Step {
     let av: Record<string, string> | undefined;
     if (assigned && Object.keys(assigned).length > 0) {
       av = {};
-      for (const [k, v] of Object.entries(assigned)) {
-        av[k] = toJsonText(v);
-        (t.vars ??= {})[k] = v;
-      }
+      for (const [k, v] of Object.entries(assigned)) av[k] = toJsonText(v);
+      const bytes = this.checkAssigned(t, st, assigned, av);
+      const vars = (t.vars ??= {});
+      for (const [k, v] of Object.entries(assigned)) vars[k] = v;
+      t.varBytes = bytes.own;
+      this.executionScope(t).executionVarBytes = bytes.execution;
     }
     if (text === undefined) {
       t.last = this.emitLazyState(t, `${st.type}StateExited`, st.name, output, av);

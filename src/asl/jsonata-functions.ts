@@ -1,5 +1,6 @@
 // Functions Step Functions adds to JSONata (AWS "Transforming data with JSONata": $partition, $range,
-// $hash, $random, $uuid, $parse). $eval is not available in Step Functions (validation rejects it).
+// $hash, $random, $uuid, $parse). $eval is not available in Step Functions: definitions using it are
+// accepted, and a call fails at run time (see registerAwsFunctions).
 // $random and $uuid need the execution's entropy, so they come in as per-evaluation bindings.
 import type jsonata from 'jsonata';
 import type { Entropy } from './clock.js';
@@ -15,8 +16,10 @@ function fail(fn: string, why: string): never {
 }
 
 export function registerAwsFunctions(e: Expr): void {
-  // Step Functions leaves $eval out of JSONata ("use $parse"); calling a missing function is JSONata's
-  // T1006, the same error AWS records for other unknown functions (unverified for $eval itself).
+  // Step Functions leaves $eval out of JSONata ("use $parse"). Measured on AWS (TestState, floci-io/floci#2737):
+  // `$eval("1+1")` fails with States.QueryEvaluationError, cause "The JSONata expression '$eval("1+1")'
+  // specified for the field 'Output/r' threw an error during evaluation. T1006: Attempted to invoke a
+  // non-function" — JSONata's error for calling something that is not a function.
   e.registerFunction('eval', () => {
     throw Object.assign(new Error('Attempted to invoke a non-function'), { code: 'T1006' });
   });

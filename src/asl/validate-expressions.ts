@@ -111,6 +111,8 @@ export function checkStaticResult(c: Collector, v: unknown, loc: string): void {
 }
 
 const VARIABLE_NAME = /^[\p{L}_][\p{L}\p{N}_]*$/u;
+/** AWS "Passing data between states with variables", Limits: a name has at most 80 Unicode characters. */
+const MAX_VARIABLE_NAME_LENGTH = 80;
 /** `$states` is the JSONata state-data variable; it can never be assigned (FACTS §2.5). */
 const RESERVED_VARIABLES = new Set(['states']);
 
@@ -118,6 +120,7 @@ function checkVariableName(c: Collector, key: string, loc: string): void {
   const name = key.endsWith('.$') ? key.slice(0, -2) : key;
   if (RESERVED_VARIABLES.has(name)) c.schema(Msg.variableReserved(name), at(loc, key));
   else if (!VARIABLE_NAME.test(name)) c.schema(Msg.variableName(name), at(loc, key));
+  else if ([...name].length > MAX_VARIABLE_NAME_LENGTH) c.schema(Msg.variableNameTooLong(name), at(loc, key));
 }
 
 /** Assign (JSONPath): keys are variable names (`name` or `name.$`); values are payload templates. */

@@ -112,6 +112,8 @@ export const Msg = {
   variableName: (name: string): string => `Variable name '${name}' is invalid: it must start with a letter or underscore and contain only letters, digits and underscores`,
   /** [own] */
   variableReserved: (name: string): string => `Variable name '${name}' is reserved`,
+  /** [own] modelled on the state-name message; limit from AWS "Passing data between states with variables". */
+  variableNameTooLong: (name: string): string => `Variable name '${name}' exceeds the maximum length of 80 characters`,
   /** [meas] floci-io/floci#2670 / #2699. */
   topLevelReference: (name: string): string => `Reference to '${name}' at the top level is not supported.`,
   /** [meas] floci-io/floci#2786. */
