@@ -5,15 +5,23 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import type { LambdaService } from '../lambda/service.js';
 import { authorizationStage } from './authorize.js';
+import { CognitoAuthorizers, type CognitoJwksConfig } from './cognito-authorizer.js';
+import { CredentialStore } from './credentials.js';
+import { LambdaAuthorizers } from './lambda-authorizer.js';
+import { testInvokeAuthorizer } from './management-authorizers.js';
 import { pickRelease } from './canary.js';
 import { CompiledApi } from './compiled-api.js';
 import { ApiGatewayError, GATEWAY_DEFAULTS } from './errors.js';
 import type { StepFunctionsBackend } from './integrations.js';
 import { ManagementApi } from './management.js';
-import type { ApiState, Resource, Stage } from './model.js';
+import { UsageApi } from './management-usage.js';
+import type { ApiSnapshot, ApiState, Resource, Stage } from './model.js';
 import { MAX_PAYLOAD_BYTES, Pipeline, type InvocationRequest, type InvocationResponse } from './pipeline.js';
 import { ApiRegistry } from './registry.js';
+import { resourcePolicyStage } from './resource-policy.js';
+import { iamStage } from './sigv4-verify.js';
 import { TraceLog } from './trace.js';
+import { UsageMeter } from './usage-meter.js';
 
 export interface ApiGatewayOptions {
   lambda: LambdaService;
@@ -21,8 +29,14 @@ export interface ApiGatewayOptions {
   region: string;
   accountId: string;
   log?: (message: string) => void;
+  /** COGNITO_USER_POOLS authorizers: user pool ARN / id / `*` → its JWKS (src/apigw/cognito-authorizer.ts) */
+  jwks?: CognitoJwksConfig;
+  /** the clock of authorizer result caches, token expiry and usage metering (epoch ms; tests pass a fake one) */
+  now?: () => number;
   /** called after every change made through the management API (the server persists the registry) */
   onChange?: () => void;
+  /** the access keys AWS_IAM methods accept (default: CredentialStore.defaults, src/apigw/credentials.ts) */
+  credentials?: CredentialStore;
 }
 
 const HEX = '0123456789abcdef';
@@ -41,18 +55,33 @@ const MAX_MGMT_BYTES = 6 * 1024 * 1024 + 65_536;
 export class ApiGateway {
   readonly registry: ApiRegistry;
   readonly pipeline: Pipeline;
+  /** usage-plan and stage throttling, quota counts (src/apigw/usage-meter.ts) */
+  readonly usage: UsageMeter;
   private readonly management: ManagementApi;
-  private readonly compiled = new Map<string, CompiledApi>();
+  /** keyed by the deployment's frozen snapshot, not its id: a template redeployed under the same
+   * deployment id (`stepgate start --watch`) brings a new snapshot, which must be compiled again */
+  private readonly compiled = new WeakMap<ApiSnapshot, CompiledApi>();
   private hostHeader = 'localhost';
 
   constructor(private readonly options: ApiGatewayOptions) {
     this.registry = new ApiRegistry({ accountId: options.accountId, region: options.region });
+    this.usage = new UsageMeter(options.now ? { now: options.now } : {});
+    const lambdaAuthorizers = new LambdaAuthorizers({ lambda: options.lambda, region: options.region, accountId: options.accountId, ...(options.now ? { now: options.now } : {}) });
+    const cognitoAuthorizers = new CognitoAuthorizers({ ...(options.jwks ? { jwks: options.jwks } : {}), ...(options.now ? { now: options.now } : {}), ...(options.log ? { log: options.log } : {}) });
     this.pipeline = new Pipeline({
       lambda: options.lambda, stepFunctions: options.stepFunctions, region: options.region, accountId: options.accountId,
       apiKeyAllowed: (apiId, stage, value) => this.registry.apiKeyAllowed(apiId, stage, value),
-      authorize: authorizationStage({}),
+      meter: (ctx) => this.usage.meter(ctx),
+      authorize: authorizationStage({
+        lambda: (ctx) => lambdaAuthorizers.authorize(ctx),
+        cognito: (ctx) => cognitoAuthorizers.authorize(ctx),
+        iam: iamStage({ credentials: options.credentials ?? CredentialStore.defaults(options.accountId), region: options.region, ...(options.now ? { now: options.now } : {}) }),
+        resourcePolicy: resourcePolicyStage({ region: options.region, accountId: options.accountId, ...(options.now ? { now: options.now } : {}) }),
+      }),
     });
-    this.management = new ManagementApi(this.registry, (state, resource, verb, input) => this.testInvoke(state, resource, verb, input), () => this.hostHeader);
+    this.management = new ManagementApi(this.registry, (state, resource, verb, input) => this.testInvoke(state, resource, verb, input), () => this.hostHeader,
+      (state, authorizer, input) => testInvokeAuthorizer(state, authorizer, input, { lambda: lambdaAuthorizers, cognito: cognitoAuthorizers, region: options.region, accountId: options.accountId }),
+      new UsageApi(this.registry, this.usage));
   }
 
   /** True for requests this component answers (management paths, invocations by path or Host). */
@@ -107,10 +136,10 @@ export class ApiGateway {
   compiledFor(state: ApiState, stage: Stage, deploymentId = stage.deploymentId): CompiledApi | undefined {
     const d = state.deployments.get(deploymentId);
     if (!d) return undefined;
-    let c = this.compiled.get(d.id);
+    let c = this.compiled.get(d.snapshot);
     if (!c) {
       c = new CompiledApi(d.snapshot);
-      this.compiled.set(d.id, c);
+      this.compiled.set(d.snapshot, c);
     }
     return c;
   }
@@ -142,6 +171,7 @@ export class ApiGateway {
     }
     const invocation: InvocationRequest = {
       method: req.method ?? 'GET', path, rawQuery, headers, body, sourceIp: req.socket.remoteAddress?.replace(/^::ffff:/, '') ?? '127.0.0.1', domainName,
+      received: { host: req.headers.host ?? '', path: (req.url ?? '/').split('?')[0] as string },
     };
     const out = await this.pipeline.invoke(compiled, stage, invocation, release?.canary === undefined ? {} : { release });
     // An edge-optimised API answers through CloudFront, which adds its response headers [rec: the

@@ -22,6 +22,8 @@ export interface ProxyEventInput {
   resourceId: string;
   requestId: string;
   edge?: boolean;
+  /** what an authorizer produced: `{principalId, ...context, integrationLatency}` or `{claims}` (requestContext.authorizer) */
+  authorizer?: Record<string, unknown>;
 }
 
 /** Headers API Gateway does not hand to the function (hop-by-hop, FACTS §5.6). */
@@ -72,6 +74,7 @@ export function buildProxyEvent(i: ProxyEventInput): Record<string, unknown> {
     stageVariables: Object.keys(i.stageVariables).length > 0 ? i.stageVariables : null,
     requestContext: {
       resourceId: i.resourceId,
+      ...(i.authorizer ? { authorizer: i.authorizer } : {}),
       resourcePath: i.resourcePath,
       httpMethod: i.method,
       extendedRequestId: i.context.extendedRequestId,
@@ -84,9 +87,10 @@ export function buildProxyEvent(i: ProxyEventInput): Record<string, unknown> {
       requestTimeEpoch: i.context.requestTimeEpoch,
       requestId: i.requestId,
       identity: {
-        cognitoIdentityPoolId: null, accountId: null, cognitoIdentityId: null, caller: null, sourceIp, principalOrgId: null,
-        accessKey: null, cognitoAuthenticationType: null, cognitoAuthenticationProvider: null, userArn: null,
-        userAgent: nullable(identity.userAgent), user: null,
+        // accountId / caller / accessKey / userArn / user name an AWS_IAM caller (src/apigw/sigv4-verify.ts), else null.
+        cognitoIdentityPoolId: null, accountId: nullable(identity.accountId), cognitoIdentityId: null, caller: nullable(identity.caller), sourceIp, principalOrgId: null,
+        accessKey: nullable(identity.accessKey), cognitoAuthenticationType: null, cognitoAuthenticationProvider: null, userArn: nullable(identity.userArn),
+        userAgent: nullable(identity.userAgent), user: nullable(identity.user),
         ...(identity.apiKey ? { apiKey: identity.apiKey, apiKeyId: identity.apiKeyId } : {}),
       },
       domainName: i.domainName,

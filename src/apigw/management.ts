@@ -8,6 +8,10 @@ import type { ApiState, GatewayResponse, Integration, IntegrationResponse, Metho
 import { newId, snapshotOf } from './model.js';
 import { exportDefinition, importDefinition, parseDefinition } from './openapi.js';
 import { isObj, validateVariables, type ApiRegistry } from './registry.js';
+import { isMethodSettingOp, patchMethodSettings, UsageApi } from './management-usage.js';
+import { UsageMeter } from './usage-meter.js';
+import { authorizersApi, checkMethodAuthorizer, type AuthorizerTester } from './management-authorizers.js';
+import { INVALID_POLICY_MESSAGE, policyProblem } from './resource-policy.js';
 
 export interface MgmtRequest {
   method: string;
@@ -67,14 +71,86 @@ function applyPatch(target: Json, ops: unknown): void {
   }
 }
 
+/** PutMethod (also what a template's AWS::ApiGateway::Method creates): replaces `verb` on the resource. */
+export function putMethod(state: ApiState, resource: Resource, verb: string, b: Json): Method {
+  const created: Method = {
+    httpMethod: verb, authorizationType: typeof b.authorizationType === 'string' ? b.authorizationType : 'NONE',
+    apiKeyRequired: b.apiKeyRequired === true,
+    ...(typeof b.authorizerId === 'string' ? { authorizerId: b.authorizerId } : {}),
+    ...(Array.isArray(b.authorizationScopes) ? { authorizationScopes: b.authorizationScopes.map(String) } : {}),
+    ...(typeof b.requestValidatorId === 'string' ? { requestValidatorId: b.requestValidatorId } : {}),
+    ...(typeof b.operationName === 'string' ? { operationName: b.operationName } : {}),
+    ...(isObj(b.requestParameters) ? { requestParameters: b.requestParameters as Record<string, boolean> } : {}),
+    ...(isObj(b.requestModels) ? { requestModels: b.requestModels as Record<string, string> } : {}),
+  };
+  checkMethodAuthorizer(state, created.authorizationType, created.authorizerId);
+  if (created.requestValidatorId !== undefined && !state.validators.has(created.requestValidatorId)) throw badRequest('Invalid Request Validator identifier specified');
+  (resource.resourceMethods ??= {})[verb] = created;
+  return created;
+}
+
+/** PutIntegration on a method of resource `resourceId` (defaults, FACTS §7: WHEN_NO_MATCH, 29 000 ms). */
+export function putIntegration(resourceId: string, method: Method, b: Json): Integration {
+  const type = String(b.type ?? '').toUpperCase();
+  if (!['AWS', 'AWS_PROXY', 'HTTP', 'HTTP_PROXY', 'MOCK'].includes(type)) throw badRequest('Invalid integration type specified');
+  if (type !== 'MOCK' && typeof b.uri !== 'string') throw badRequest('Enumeration value for HttpMethod must be non-empty');
+  if (type !== 'MOCK' && typeof b.httpMethod !== 'string' && typeof b.integrationHttpMethod !== 'string') throw badRequest('Enumeration value for HttpMethod must be non-empty');
+  const timeout = b.timeoutInMillis === undefined ? 29_000 : Number(b.timeoutInMillis);
+  if (!(timeout >= 50 && timeout <= 29_000)) throw badRequest('Timeout should be between 50 ms and 29000 ms');
+  const pt = typeof b.passthroughBehavior === 'string' ? b.passthroughBehavior.toUpperCase() : 'WHEN_NO_MATCH';
+  if (!['WHEN_NO_MATCH', 'WHEN_NO_TEMPLATES', 'NEVER'].includes(pt)) throw badRequest('Invalid passthrough behavior specified');
+  const i: Integration = {
+    type: type as Integration['type'],
+    ...(typeof b.integrationHttpMethod === 'string' ? { httpMethod: b.integrationHttpMethod } : typeof b.httpMethod === 'string' ? { httpMethod: b.httpMethod } : {}),
+    ...(typeof b.uri === 'string' ? { uri: b.uri } : {}),
+    ...(typeof b.credentials === 'string' ? { credentials: b.credentials } : {}),
+    ...(isObj(b.requestParameters) ? { requestParameters: b.requestParameters as Record<string, string> } : {}),
+    ...(isObj(b.requestTemplates) ? { requestTemplates: b.requestTemplates as Record<string, string> } : {}),
+    passthroughBehavior: pt as Integration['passthroughBehavior'],
+    ...(typeof b.contentHandling === 'string' ? { contentHandling: b.contentHandling } : {}),
+    timeoutInMillis: timeout,
+    cacheNamespace: typeof b.cacheNamespace === 'string' ? b.cacheNamespace : resourceId,
+    cacheKeyParameters: Array.isArray(b.cacheKeyParameters) ? b.cacheKeyParameters.map(String) : [],
+  };
+  method.methodIntegration = i;
+  return i;
+}
+
+/** PutIntegrationResponse for status `code`. */
+export function putIntegrationResponse(integration: Integration, code: string, b: Json): IntegrationResponse {
+  const ir: IntegrationResponse = {
+    statusCode: code,
+    ...(typeof b.selectionPattern === 'string' ? { selectionPattern: b.selectionPattern } : {}),
+    ...(isObj(b.responseParameters) ? { responseParameters: b.responseParameters as Record<string, string> } : {}),
+    ...(isObj(b.responseTemplates) ? { responseTemplates: b.responseTemplates as Record<string, string> } : {}),
+    ...(typeof b.contentHandling === 'string' ? { contentHandling: b.contentHandling } : {}),
+  };
+  integration.integrationResponses = { ...(integration.integrationResponses ?? {}), [code]: ir };
+  return ir;
+}
+
+/** PutMethodResponse for status `code`. */
+export function putMethodResponse(method: Method, code: string, b: Json): MethodResponse {
+  const mr: MethodResponse = {
+    statusCode: code,
+    ...(isObj(b.responseParameters) ? { responseParameters: b.responseParameters as Record<string, boolean> } : {}),
+    ...(isObj(b.responseModels) ? { responseModels: b.responseModels as Record<string, string> } : {}),
+  };
+  method.methodResponses = { ...(method.methodResponses ?? {}), [code]: mr };
+  return mr;
+}
+
 export class ManagementApi {
-  constructor(private readonly registry: ApiRegistry, private readonly testInvoke: TestInvokeRunner, private readonly host: () => string) {}
+  constructor(
+    private readonly registry: ApiRegistry, private readonly testInvoke: TestInvokeRunner, private readonly host: () => string, private readonly authorizerTester?: AuthorizerTester,
+    /** API keys, usage plans and usage (management-usage.ts) */
+    private readonly usage: UsageApi = new UsageApi(registry, new UsageMeter()),
+  ) {}
 
   async handle(req: MgmtRequest): Promise<MgmtResponse> {
     const [root, id, sub, subId, ...rest] = req.segments;
     const m = req.method;
-    if (root === 'apikeys') return this.apiKeys(req, id);
-    if (root === 'usageplans') return this.usagePlans(req, id, sub, subId);
+    if (root === 'apikeys' || root === 'usageplans') return this.usage.handle(req);
     if (root !== 'restapis') throw notFound('Unknown operation');
     const reg = this.registry;
     if (id === undefined) {
@@ -86,13 +162,24 @@ export class ManagementApi {
       if (m === 'POST') return ok(201, reg.createApi(jsonBody(req.body)).api);
       throw notFound('Unknown operation');
     }
+    if (sub === 'authorizers') return authorizersApi(reg, req, id, subId, this.authorizerTester);
     const state = reg.api(id);
     if (sub === undefined) {
       if (m === 'GET') return ok(200, state.api);
       if (m === 'DELETE') { reg.deleteApi(id); return ok(202, undefined); }
       if (m === 'PUT') return this.putApi(req, state);
       if (m === 'PATCH') {
+        const policyBefore = state.api.policy;
         applyPatch(state.api as unknown as Json, jsonBody(req.body).patchOperations);
+        // UpdateRestApi `/policy` takes JSON text; an empty value removes the policy, an invalid one is refused.
+        if (state.api.policy !== policyBefore) {
+          const p: unknown = state.api.policy;
+          if (p === '' || p === null || p === undefined) delete state.api.policy;
+          else if (typeof p !== 'string' || policyProblem(p) !== undefined) {
+            if (policyBefore === undefined) delete state.api.policy; else state.api.policy = policyBefore;
+            throw badRequest(INVALID_POLICY_MESSAGE);
+          }
+        }
         return ok(200, state.api);
       }
     }
@@ -172,28 +259,21 @@ export class ManagementApi {
       return x;
     };
     if (tail.length === 0) {
-      if (m === 'PUT') {
-        const b = jsonBody(req.body);
-        const created: Method = {
-          httpMethod: verb, authorizationType: typeof b.authorizationType === 'string' ? b.authorizationType : 'NONE',
-          apiKeyRequired: b.apiKeyRequired === true,
-          ...(typeof b.authorizerId === 'string' ? { authorizerId: b.authorizerId } : {}),
-          ...(typeof b.requestValidatorId === 'string' ? { requestValidatorId: b.requestValidatorId } : {}),
-          ...(typeof b.operationName === 'string' ? { operationName: b.operationName } : {}),
-          ...(isObj(b.requestParameters) ? { requestParameters: b.requestParameters as Record<string, boolean> } : {}),
-          ...(isObj(b.requestModels) ? { requestModels: b.requestModels as Record<string, string> } : {}),
-        };
-        if (created.requestValidatorId !== undefined && !state.validators.has(created.requestValidatorId)) throw badRequest('Invalid Request Validator identifier specified');
-        methods[verb] = created;
-        return ok(201, created);
-      }
+      if (m === 'PUT') return ok(201, putMethod(state, resource, verb, jsonBody(req.body)));
       if (m === 'GET') return ok(200, method());
       if (m === 'DELETE') { method(); delete methods[verb]; return ok(204, undefined); }
       if (m === 'POST') {
         const result = await this.testInvoke(state, resource, verb, jsonBody(req.body));
         return ok(200, result);
       }
-      if (m === 'PATCH') { const x = method(); applyPatch(x as unknown as Json, jsonBody(req.body).patchOperations); return ok(200, x); }
+      if (m === 'PATCH') {
+        // UpdateMethod to CUSTOM / COGNITO_USER_POOLS needs a valid authorizer [rec]; a refused patch changes nothing
+        const x = structuredClone(method());
+        applyPatch(x as unknown as Json, jsonBody(req.body).patchOperations);
+        checkMethodAuthorizer(state, x.authorizationType, x.authorizerId);
+        methods[verb] = x;
+        return ok(200, x);
+      }
       throw notFound('Unknown operation');
     }
     if (tail[0] === 'integration') {
@@ -204,51 +284,14 @@ export class ManagementApi {
       };
       if (tail[1] === 'responses' && tail[2] !== undefined) {
         const code = tail[2];
-        if (m === 'PUT') {
-          const b = jsonBody(req.body);
-          const i = integ();
-          const ir: IntegrationResponse = {
-            statusCode: code,
-            ...(typeof b.selectionPattern === 'string' ? { selectionPattern: b.selectionPattern } : {}),
-            ...(isObj(b.responseParameters) ? { responseParameters: b.responseParameters as Record<string, string> } : {}),
-            ...(isObj(b.responseTemplates) ? { responseTemplates: b.responseTemplates as Record<string, string> } : {}),
-            ...(typeof b.contentHandling === 'string' ? { contentHandling: b.contentHandling } : {}),
-          };
-          i.integrationResponses = { ...(i.integrationResponses ?? {}), [code]: ir };
-          return ok(201, ir);
-        }
+        if (m === 'PUT') return ok(201, putIntegrationResponse(integ(), code, jsonBody(req.body)));
         const ir = integ().integrationResponses?.[code];
         if (!ir) throw notFound('Invalid Response status code specified');
         if (m === 'GET') return ok(200, ir);
         if (m === 'DELETE') { delete integ().integrationResponses?.[code]; return ok(204, undefined); }
         throw notFound('Unknown operation');
       }
-      if (m === 'PUT') {
-        const b = jsonBody(req.body);
-        const type = String(b.type ?? '').toUpperCase();
-        if (!['AWS', 'AWS_PROXY', 'HTTP', 'HTTP_PROXY', 'MOCK'].includes(type)) throw badRequest('Invalid integration type specified');
-        if (type !== 'MOCK' && typeof b.uri !== 'string') throw badRequest('Enumeration value for HttpMethod must be non-empty');
-        if (type !== 'MOCK' && typeof b.httpMethod !== 'string' && typeof b.integrationHttpMethod !== 'string') throw badRequest('Enumeration value for HttpMethod must be non-empty');
-        const timeout = b.timeoutInMillis === undefined ? 29_000 : Number(b.timeoutInMillis);
-        if (!(timeout >= 50 && timeout <= 29_000)) throw badRequest('Timeout should be between 50 ms and 29000 ms');
-        const pt = typeof b.passthroughBehavior === 'string' ? b.passthroughBehavior.toUpperCase() : 'WHEN_NO_MATCH';
-        if (!['WHEN_NO_MATCH', 'WHEN_NO_TEMPLATES', 'NEVER'].includes(pt)) throw badRequest('Invalid passthrough behavior specified');
-        const i: Integration = {
-          type: type as Integration['type'],
-          ...(typeof b.integrationHttpMethod === 'string' ? { httpMethod: b.integrationHttpMethod } : typeof b.httpMethod === 'string' ? { httpMethod: b.httpMethod } : {}),
-          ...(typeof b.uri === 'string' ? { uri: b.uri } : {}),
-          ...(typeof b.credentials === 'string' ? { credentials: b.credentials } : {}),
-          ...(isObj(b.requestParameters) ? { requestParameters: b.requestParameters as Record<string, string> } : {}),
-          ...(isObj(b.requestTemplates) ? { requestTemplates: b.requestTemplates as Record<string, string> } : {}),
-          passthroughBehavior: pt as Integration['passthroughBehavior'],
-          ...(typeof b.contentHandling === 'string' ? { contentHandling: b.contentHandling } : {}),
-          timeoutInMillis: timeout,
-          cacheNamespace: typeof b.cacheNamespace === 'string' ? b.cacheNamespace : rid,
-          cacheKeyParameters: Array.isArray(b.cacheKeyParameters) ? b.cacheKeyParameters.map(String) : [],
-        };
-        method().methodIntegration = i;
-        return ok(201, i);
-      }
+      if (m === 'PUT') return ok(201, putIntegration(rid, method(), jsonBody(req.body)));
       if (m === 'GET') return ok(200, integ());
       if (m === 'DELETE') { integ(); delete method().methodIntegration; return ok(204, undefined); }
       if (m === 'PATCH') { const x = integ(); applyPatch(x as unknown as Json, jsonBody(req.body).patchOperations); return ok(200, x); }
@@ -256,17 +299,7 @@ export class ManagementApi {
     }
     if (tail[0] === 'responses' && tail[1] !== undefined) {
       const code = tail[1];
-      if (m === 'PUT') {
-        const b = jsonBody(req.body);
-        const mr: MethodResponse = {
-          statusCode: code,
-          ...(isObj(b.responseParameters) ? { responseParameters: b.responseParameters as Record<string, boolean> } : {}),
-          ...(isObj(b.responseModels) ? { responseModels: b.responseModels as Record<string, string> } : {}),
-        };
-        const x = method();
-        x.methodResponses = { ...(x.methodResponses ?? {}), [code]: mr };
-        return ok(201, mr);
-      }
+      if (m === 'PUT') return ok(201, putMethodResponse(method(), code, jsonBody(req.body)));
       const mr = method().methodResponses?.[code];
       if (!mr) throw notFound('Invalid Response status code specified');
       if (m === 'GET') return ok(200, mr);
@@ -306,7 +339,8 @@ export class ManagementApi {
       if (!type) throw badRequest(`No API exporter for type '${rest[1]}'`);
       const d = state.deployments.get(stage.deploymentId);
       if (!d) throw notFound('Invalid Deployment identifier specified');
-      const extensions = (req.query.get('parameters[extensions]') ?? req.query.get('extensions') ?? '').includes('integrations') || (req.query.get('parameters[extensions]') ?? '').includes('apigateway');
+      // `extensions=integrations`, `authorizers` or `apigateway` (all of them); the SDK sends the parameter unprefixed
+      const extensions = /integrations|authorizers|apigateway/.test(req.query.get('parameters[extensions]') ?? req.query.get('extensions') ?? '');
       const doc = exportDefinition(d.snapshot, name, type, extensions, `${state.api.id}.execute-api.${this.host()}`);
       const yaml = (req.headers.accept ?? '').includes('yaml');
       return { status: 200, body: yaml ? toYaml(doc) : JSON.stringify(doc, null, 2), headers: { 'Content-Type': yaml ? 'application/yaml' : 'application/json' } };
@@ -316,7 +350,10 @@ export class ManagementApi {
     if (req.method === 'PATCH') {
       const all = jsonBody(req.body).patchOperations;
       const before = structuredClone(stage);
-      const ops = Array.isArray(all) ? all.filter((op) => !(isObj(op) && isCanaryOp(op))) : [];
+      const ops = Array.isArray(all) ? all.filter((op) => !(isObj(op) && (isCanaryOp(op) || isMethodSettingOp(op)))) : [];
+      // Method settings (throttling of the stage and its methods: usage-meter.ts) are patched as a copy first.
+      const methodSettings = patchMethodSettings(stage.methodSettings, Array.isArray(all) ? all.filter((op): op is Json => isObj(op) && isMethodSettingOp(op)) : [],
+        (path, verb) => [...state.resources.values()].some((r) => r.path === path && r.resourceMethods?.[verb] !== undefined));
       const view = { variables: { ...(stage.variables ?? {}) }, deploymentId: stage.deploymentId, description: stage.description } as Json;
       applyPatch(view, ops);
       const vars = validateVariables(isObj(view.variables) ? view.variables : {});
@@ -325,6 +362,7 @@ export class ManagementApi {
         stage.deploymentId = view.deploymentId;
       }
       stage.variables = vars;
+      stage.methodSettings = methodSettings;
       if (typeof view.description === 'string') stage.description = view.description;
       // Canary operations last: a promotion copies onto the fields just patched.
       try {
@@ -402,46 +440,5 @@ export class ManagementApi {
     if (req.method === 'DELETE') { state.gatewayResponses.delete(type); return ok(202, undefined); }
     throw notFound('Unknown operation');
   }
-
-  private apiKeys(req: MgmtRequest, id: string | undefined): MgmtResponse {
-    const reg = this.registry;
-    if (id === undefined) {
-      if (req.method === 'POST') return ok(201, reg.createApiKey(jsonBody(req.body)));
-      if (req.method === 'GET') {
-        const include = req.query.get('includeValues') === 'true';
-        return ok(200, { item: [...reg.apiKeys.values()].map((k) => (include ? k : { ...k, value: undefined })) });
-      }
-    } else {
-      const k = reg.apiKeys.get(id);
-      if (!k) throw notFound('Invalid API Key identifier specified');
-      if (req.method === 'GET') return ok(200, req.query.get('includeValue') === 'true' ? k : { ...k, value: undefined });
-      if (req.method === 'DELETE') { reg.apiKeys.delete(id); return ok(202, undefined); }
-    }
-    throw notFound('Unknown operation');
-  }
-
-  private usagePlans(req: MgmtRequest, id: string | undefined, sub: string | undefined, subId: string | undefined): MgmtResponse {
-    const reg = this.registry;
-    if (id === undefined) {
-      if (req.method === 'POST') return ok(201, reg.createUsagePlan(jsonBody(req.body)));
-      if (req.method === 'GET') return ok(200, { item: [...reg.usagePlans.values()] });
-      throw notFound('Unknown operation');
-    }
-    const plan = reg.usagePlans.get(id);
-    if (!plan) throw notFound('Invalid Usage Plan ID specified');
-    if (sub === 'keys') {
-      if (req.method === 'POST') {
-        const b = jsonBody(req.body);
-        const key = typeof b.keyId === 'string' ? reg.apiKeys.get(b.keyId) : undefined;
-        if (!key) throw notFound('Invalid API Key identifier specified');
-        if (!plan.keyIds.includes(key.id)) plan.keyIds.push(key.id);
-        return ok(201, { id: key.id, type: 'API_KEY', name: key.name, value: key.value });
-      }
-      if (req.method === 'GET') return ok(200, { item: plan.keyIds.map((k) => ({ id: k, type: 'API_KEY', name: reg.apiKeys.get(k)?.name })) });
-      if (req.method === 'DELETE' && subId) { plan.keyIds = plan.keyIds.filter((k) => k !== subId); return ok(202, undefined); }
-    }
-    if (sub === undefined && req.method === 'GET') return ok(200, plan);
-    if (sub === undefined && req.method === 'DELETE') { reg.usagePlans.delete(id); return ok(202, undefined); }
-    throw notFound('Unknown operation');
-  }
 }
+

@@ -63,6 +63,8 @@ export interface Method {
   httpMethod: string;
   authorizationType: string;
   authorizerId?: string;
+  /** COGNITO_USER_POOLS: OAuth scopes, any of which an access token must carry */
+  authorizationScopes?: string[];
   apiKeyRequired: boolean;
   requestValidatorId?: string;
   operationName?: string;
@@ -144,23 +146,47 @@ export interface CanarySettings {
   useStageCache: boolean;
 }
 
+/** An API key as GetApiKey returns it (with `value` only when asked for). */
 export interface ApiKey {
   id: string;
-  name: string;
+  name?: string;
   value: string;
   enabled: boolean;
   createdDate: number;
   lastUpdatedDate: number;
+  /** `restApiId/stageName` (deprecated for usage plans; kept as data) */
   stageKeys: string[];
+  description?: string;
+  customerId?: string;
+  tags?: Record<string, string>;
+}
+
+/** Usage-plan throttling: a token bucket of `burstLimit` tokens refilled at `rateLimit` per second. */
+export interface ThrottleSettings { burstLimit?: number; rateLimit?: number }
+
+/** `period` is DAY, WEEK or MONTH; `offset` requests are subtracted in the initial period. */
+export interface QuotaSettings { limit: number; offset?: number; period: string }
+
+export interface UsagePlanStage {
+  apiId: string;
+  stage: string;
+  /** per-method throttling keyed `/resourcePath/VERB` */
+  throttle?: Record<string, ThrottleSettings>;
 }
 
 export interface UsagePlan {
   id: string;
   name: string;
-  apiStages: { apiId: string; stage: string }[];
-  throttle?: { burstLimit?: number; rateLimit?: number };
-  quota?: { limit: number; offset?: number; period: string };
+  description?: string;
+  apiStages: UsagePlanStage[];
+  throttle?: ThrottleSettings;
+  quota?: QuotaSettings;
+  productCode?: string;
+  tags?: Record<string, string>;
+  /** the keys of the plan (CreateUsagePlanKey); not part of AWS's UsagePlan shape */
   keyIds: string[];
+  /** epoch s when the quota was set: its `offset` applies to the period containing this instant */
+  quotaSince?: number;
 }
 
 /** Everything one REST API holds. Deployments are frozen copies that invocations run against. */

@@ -8,6 +8,8 @@ import {
   type MethodResponse, type Model,
 } from './model.js';
 import { isObj, type ApiRegistry } from './registry.js';
+import { authorizerScheme, importAuthorizers, methodAuthorization } from './management-authorizers.js';
+import { INVALID_POLICY_MESSAGE, policyProblem } from './resource-policy.js';
 
 const VERBS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options', 'x-amazon-apigateway-any-method'] as const;
 type Obj = Record<string, unknown>;
@@ -119,6 +121,13 @@ export function importDefinition(registry: ApiRegistry, state: ApiState, doc: Ob
   if (Array.isArray(doc['x-amazon-apigateway-binary-media-types'])) state.api.binaryMediaTypes = (doc['x-amazon-apigateway-binary-media-types'] as unknown[]).map(String);
   const keySource = doc['x-amazon-apigateway-api-key-source'];
   if (keySource === 'HEADER' || keySource === 'AUTHORIZER') state.api.apiKeySource = keySource;
+  // The resource policy, stored as AWS returns it: JSON text (FACTS §7 x-amazon-apigateway-policy).
+  const policy = doc['x-amazon-apigateway-policy'];
+  if (policy !== undefined) {
+    const text = typeof policy === 'string' ? policy : JSON.stringify(policy);
+    if (policyProblem(text) !== undefined) errors.push(`${INVALID_POLICY_MESSAGE} (${policyProblem(text) as string})`);
+    else state.api.policy = text;
+  }
 
   if (options.mode === 'overwrite') {
     const root = state.resources.get(state.api.rootResourceId);
@@ -126,6 +135,7 @@ export function importDefinition(registry: ApiRegistry, state: ApiState, doc: Ob
     state.models.clear();
     state.validators.clear();
     state.gatewayResponses.clear();
+    state.authorizers.clear();
   }
 
   // Models: Swagger `definitions`, OAS3 `components.schemas` (JSON Schema draft-04, FACTS §7).
@@ -168,6 +178,10 @@ export function importDefinition(registry: ApiRegistry, state: ApiState, doc: Ob
   // API-key security schemes: an operation's `security` naming one ⇒ apiKeyRequired (FACTS §7).
   const schemes = oas3 ? (isObj(doc.components) && isObj(doc.components.securitySchemes) ? doc.components.securitySchemes : {}) : (isObj(doc.securityDefinitions) ? doc.securityDefinitions : {});
   const apiKeySchemes = new Set(Object.entries(schemes).filter(([, s]) => isObj(s) && s.type === 'apiKey' && String(s.name).toLowerCase() === 'x-api-key' && s['x-amazon-apigateway-authtype'] === undefined).map(([n]) => n));
+  // `x-amazon-apigateway-authtype: awsSigv4` schemes: an operation naming one is AWS_IAM (FACTS §7).
+  const iamSchemes = new Set(Object.entries(schemes).filter(([, s]) => isObj(s) && String(s['x-amazon-apigateway-authtype']).toLowerCase() === 'awssigv4').map(([n]) => n));
+  // Authorizer schemes (x-amazon-apigateway-authorizer) become the API's authorizers.
+  const authorizers = importAuthorizers(registry, state, schemes, errors);
 
   const paths = isObj(doc.paths) ? doc.paths : {};
   for (const [path, rawItem] of Object.entries(paths)) {
@@ -226,6 +240,8 @@ export function importDefinition(registry: ApiRegistry, state: ApiState, doc: Ob
       const apiKeyRequired = security.some((s) => isObj(s) && Object.keys(s).some((k) => apiKeySchemes.has(k)));
       const method: Method = {
         httpMethod, authorizationType: 'NONE', apiKeyRequired,
+        ...(security.some((s) => isObj(s) && Object.keys(s).some((k) => iamSchemes.has(k))) ? { authorizationType: 'AWS_IAM' } : {}),
+        ...methodAuthorization(security, authorizers),
         ...(typeof op.operationId === 'string' ? { operationName: op.operationId } : {}),
         ...(Object.keys(requestParameters).length > 0 ? { requestParameters } : {}),
         ...(Object.keys(requestModels).length > 0 ? { requestModels } : {}),
@@ -277,7 +293,8 @@ export function exportDefinition(snap: ApiSnapshot, stageName: string, type: 'oa
         };
       }
       op.responses = responses;
-      if (m.apiKeyRequired) op.security = [{ api_key: [] }];
+      const authorizer = m.authorizerId !== undefined && (m.authorizationType === 'CUSTOM' || m.authorizationType === 'COGNITO_USER_POOLS') ? snap.authorizers.find((a) => a.id === m.authorizerId) : undefined;
+      if (m.apiKeyRequired || authorizer) op.security = [{ ...(m.apiKeyRequired ? { api_key: [] } : {}), ...(authorizer ? { [authorizer.name]: m.authorizationScopes ?? [] } : {}) }];
       if (withExtensions && m.methodIntegration) {
         const i = m.methodIntegration;
         const ext: Obj = { type: i.type.toLowerCase() };
@@ -306,14 +323,15 @@ export function exportDefinition(snap: ApiSnapshot, stageName: string, type: 'oa
   const schemas = Object.fromEntries(snap.models.map((m) => [m.name, m.schema ? JSON.parse(m.schema) as unknown : {}]));
   const info = { version: snap.api.version ?? new Date(snap.api.createdDate * 1000).toISOString(), title: snap.api.name, ...(snap.api.description ? { description: snap.api.description } : {}) };
   const hasKeys = snap.resources.some((r) => Object.values(r.resourceMethods ?? {}).some((m) => m.apiKeyRequired));
-  const keyScheme = { api_key: { type: 'apiKey', name: 'x-api-key', in: 'header' } };
+  const usedAuthorizers = snap.authorizers.filter((a) => snap.resources.some((r) => Object.values(r.resourceMethods ?? {}).some((m) => m.authorizerId === a.id)));
+  const keyScheme: Obj = { ...(hasKeys ? { api_key: { type: 'apiKey', name: 'x-api-key', in: 'header' } } : {}), ...Object.fromEntries(usedAuthorizers.map((a) => [a.name, authorizerScheme(a, withExtensions)])) };
   const ext: Obj = {};
   if (withExtensions && snap.api.binaryMediaTypes) ext['x-amazon-apigateway-binary-media-types'] = snap.api.binaryMediaTypes;
   if (type === 'oas30') {
     return {
       openapi: '3.0.1', info, servers: [{ url: `https://${host}/{basePath}`, variables: { basePath: { default: stageName } } }], paths,
-      components: { schemas, ...(hasKeys ? { securitySchemes: keyScheme } : {}) }, ...ext,
+      components: { schemas, ...(Object.keys(keyScheme).length > 0 ? { securitySchemes: keyScheme } : {}) }, ...ext,
     };
   }
-  return { swagger: '2.0', info, host, basePath: `/${stageName}`, schemes: ['https'], paths, definitions: schemas, ...(hasKeys ? { securityDefinitions: keyScheme } : {}), ...ext };
+  return { swagger: '2.0', info, host, basePath: `/${stageName}`, schemes: ['https'], paths, definitions: schemas, ...(Object.keys(keyScheme).length > 0 ? { securityDefinitions: keyScheme } : {}), ...ext };
 }

@@ -10,9 +10,10 @@ import { GATEWAY_DEFAULTS, GatewayError, type GatewayResponseType } from './erro
 import {
   callHttp, callLambda, lambdaFunctionOf, statesActionOf, withTimeout, type EndpointResponse, type StepFunctionsBackend,
 } from './integrations.js';
-import type { IntegrationResponse, Stage } from './model.js';
+import type { IntegrationResponse, Stage, UsagePlan } from './model.js';
 import { javaMap, NO_TRACE, type Trace } from './trace.js';
 import { buildProxyEvent, parseProxyResponse } from './lambda-proxy.js';
+import { unroutableError } from './sigv4-verify.js';
 
 /** FACTS §5.2: payload ≤ 10 MB. */
 export const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
@@ -27,6 +28,8 @@ export interface InvocationRequest {
   body: Buffer;
   sourceIp: string;
   domainName: string;
+  /** the Host header and request-target path exactly as received: what a SigV4 signature covers (AWS_IAM) */
+  received?: { host: string; path: string };
 }
 
 export interface InvocationResponse {
@@ -40,7 +43,10 @@ export interface PipelineDeps {
   stepFunctions: StepFunctionsBackend;
   region: string;
   accountId: string;
-  apiKeyAllowed(apiId: string, stage: string, value: string | undefined): { ok: boolean; keyId?: string };
+  /** FACTS §5.1 step 3: the enabled key with this value and the usage plan binding it to the API stage */
+  apiKeyAllowed(apiId: string, stage: string, value: string | undefined): { ok: boolean; keyId?: string; plan?: UsagePlan };
+  /** The metering stage after the API key check (usage-meter.ts); throws GatewayError THROTTLED / QUOTA_EXCEEDED. */
+  meter?: (ctx: InvocationContext) => void;
   /** The authorization stage (FACTS §5.1 step 2, src/apigw/authorize.ts); throws GatewayError to reject. */
   authorize?: (ctx: InvocationContext) => Promise<void>;
 }
@@ -69,6 +75,10 @@ interface Ctx {
   errorContext?: { message: string; responseType: string; validationErrorString?: string };
   /** the API key a Lambda authorizer returned (`usageIdentifierKey`), used when apiKeySource is AUTHORIZER */
   usageIdentifierKey?: string;
+  /** the checked API key and the usage plan that meters it (set by the API key stage) */
+  apiKeyMatch?: { keyId: string; plan: UsagePlan };
+  /** `requestContext.authorizer` of a Lambda proxy event (values keep their JSON types, unlike `$context.authorizer`) */
+  authorizerEvent?: Record<string, unknown>;
 }
 
 const HOP_HEADERS = new Set(['connection', 'content-length', 'content-md5', 'expect', 'max-forwards', 'proxy-authenticate', 'server', 'te', 'transfer-encoding', 'trailer', 'upgrade', 'www-authenticate']);
@@ -184,13 +194,14 @@ export class Pipeline {
       if (options.resourceId === undefined) {
         if (this.deps.authorize) await this.deps.authorize(ctx);
         this.checkApiKey(ctx);
+        this.deps.meter?.(ctx);
       }
       this.validate(ctx);
       const mapped = this.mapRequest(ctx);
       const endpoint = await this.integrate(ctx, mapped);
       return this.mapResponse(ctx, endpoint);
     } catch (e) {
-      if (e instanceof GatewayError) return this.gatewayResponse(ctx, e.type, e.message);
+      if (e instanceof GatewayError) return this.gatewayResponse(ctx, e.type, e.detail, e.errorType);
       ctx.trace.add(`Execution failed due to an internal error: ${e instanceof Error ? e.message : String(e)}`);
       return this.gatewayResponse(ctx, 'API_CONFIGURATION_ERROR');
     }
@@ -207,7 +218,8 @@ export class Pipeline {
       if (path.length > 1 && path.endsWith('/')) path = path.slice(0, -1);
       match = ctx.api.route(path, ctx.req.method);
     }
-    if (!match) throw new GatewayError('MISSING_AUTHENTICATION_TOKEN');
+    // FACTS §5.1: an unroutable request with a non-SigV4 Authorization header is IncompleteSignatureException.
+    if (!match) throw resourceId === undefined ? unroutableError(ctx.headers) : new GatewayError('MISSING_AUTHENTICATION_TOKEN');
     ctx.route = match;
     const res = match.compiled.resource;
     ctx.context.resourceId = res.id;
@@ -232,6 +244,7 @@ export class Pipeline {
     const identity = ctx.context.identity as Record<string, unknown>;
     identity.apiKey = key;
     identity.apiKeyId = r.keyId;
+    if (r.keyId !== undefined && r.plan) ctx.apiKeyMatch = { keyId: r.keyId, plan: r.plan };
   }
 
   // ------------------------------------------------------------------------------------ validate
@@ -481,6 +494,7 @@ export class Pipeline {
           body: ctx.req.body, isBinary: binaryMatch(ctx.api.snapshot.api.binaryMediaTypes, headerGet(ctx.headers, 'Content-Type')),
           context: ctx.context, traceId: ctx.traceId, domainName: ctx.req.domainName, accountId: this.deps.accountId, stage: ctx.stage.stageName, apiId,
           resourceId: cm.resource.id, requestId: ctx.requestId, edge: (ctx.api.snapshot.api.endpointConfiguration.types[0] ?? 'EDGE') === 'EDGE',
+          ...(ctx.authorizerEvent ? { authorizer: ctx.authorizerEvent } : {}),
         });
         const payload = JSON.stringify(event);
         const lambdaUri = `https://lambda.${this.deps.region}.amazonaws.com/2015-03-31/functions/${fn}/invocations`;
@@ -599,9 +613,9 @@ export class Pipeline {
 
   // ------------------------------------------------------------------------------------ gateway responses
   /** FACTS §5.7: the API's customised response for the type, else DEFAULT_4XX/5XX, else AWS's default. */
-  gatewayResponse(ctx: Ctx, type: GatewayResponseType | string, message?: string): InvocationResponse {
+  gatewayResponse(ctx: Ctx, type: GatewayResponseType | string, message?: string | null, errorType?: string): InvocationResponse {
     const def = GATEWAY_DEFAULTS[type] ?? { status: 500, message: 'Internal server error', errorType: 'InternalServerErrorException' };
-    const msg = message ?? def.message;
+    const msg = message !== undefined ? message : def.message;
     const grs = ctx.api.snapshot.gatewayResponses;
     const own = grs.find((g) => g.responseType === type);
     const family = grs.find((g) => g.responseType === (def.status >= 500 ? 'DEFAULT_5XX' : 'DEFAULT_4XX'));
@@ -617,7 +631,7 @@ export class Pipeline {
       const v = this.source(ctx, src);
       if (v !== undefined) { removeHeader(headers, m[1] as string); headers.push([m[1] as string, v]); }
     }
-    let body = JSON.stringify({ message: msg });
+    let body = JSON.stringify({ [def.messageKey ?? 'message']: msg });
     const tmpl = templates ? (templates['application/json'] ?? Object.values(templates)[0]) : undefined;
     if (tmpl !== undefined) {
       const r = renderMappingTemplate(tmpl, {
@@ -627,7 +641,7 @@ export class Pipeline {
       });
       if (!r.error) body = r.body;
     }
-    headers.push(['x-amzn-ErrorType', def.errorType]);
+    headers.push(['x-amzn-ErrorType', errorType ?? def.errorType]);
     if (type !== 'MISSING_AUTHENTICATION_TOKEN') {
       ctx.trace.add(`Method completed with status: ${status}`);
     }

@@ -1,7 +1,10 @@
 // Home of every REST API, API key and usage plan: create/update/delete with AWS's NotFound/BadRequest/
 // Conflict answers. serialize()/restore() turn it into one JSON document the server keeps in the store.
 import { attachCanary, canaryFromInput, checkCanaryDeployment } from './canary.js';
+import { newApiKey, newUsagePlan } from './management-usage.js';
 import { ApiGatewayError, badRequest, conflict, notFound } from './errors.js';
+import { authorizerFromInput } from './management-authorizers.js';
+import { INVALID_POLICY_MESSAGE, policyProblem } from './resource-policy.js';
 import {
   newId, snapshotOf, type ApiKey, type Authorizer, type ApiState, type Deployment, type Resource, type RestApi, type Stage, type UsagePlan,
 } from './model.js';
@@ -16,6 +19,8 @@ export class ApiRegistry {
   readonly apis = new Map<string, ApiState>();
   readonly apiKeys = new Map<string, ApiKey>();
   readonly usagePlans = new Map<string, UsagePlan>();
+  /** API key value → key, for the API key check of every request (rebuilt after changes) */
+  private keyIndex?: Map<string, ApiKey>;
   /** bumped on every change of a stage or deployment, so compiled routes can be cached */
   version = 0;
   constructor(readonly options: RegistryOptions) {}
@@ -58,6 +63,7 @@ export class ApiRegistry {
     }
     for (const k of doc.apiKeys) this.apiKeys.set(k.id, k);
     for (const p of doc.usagePlans) this.usagePlans.set(p.id, p);
+    this.apiKeysChanged();
     this.version++;
   }
 
@@ -66,8 +72,10 @@ export class ApiRegistry {
   }
 
   /** `id` is for APIs deployed from a template, whose ids stay the same from one start to the next. */
-  createApi(input: { name?: unknown; description?: unknown; version?: unknown; binaryMediaTypes?: unknown; apiKeySource?: unknown; endpointConfiguration?: unknown; tags?: unknown; disableExecuteApiEndpoint?: unknown }, id?: string): ApiState {
+  createApi(input: { name?: unknown; description?: unknown; version?: unknown; binaryMediaTypes?: unknown; apiKeySource?: unknown; endpointConfiguration?: unknown; tags?: unknown; disableExecuteApiEndpoint?: unknown; policy?: unknown }, id?: string): ApiState {
     if (typeof input.name !== 'string' || input.name === '') throw badRequest('Invalid REST API name specified');
+    // CreateRestApi `policy`: JSON text of a resource policy (src/apigw/resource-policy.ts).
+    if (input.policy !== undefined && input.policy !== '' && (typeof input.policy !== 'string' || policyProblem(input.policy) !== undefined)) throw badRequest(INVALID_POLICY_MESSAGE);
     if (id === undefined) {
       id = newId();
       while (this.apis.has(id)) id = newId();
@@ -86,6 +94,7 @@ export class ApiRegistry {
       ...(typeof input.version === 'string' ? { version: input.version } : {}),
       ...(Array.isArray(input.binaryMediaTypes) && input.binaryMediaTypes.length > 0 ? { binaryMediaTypes: input.binaryMediaTypes as string[] } : {}),
       ...(isObj(input.tags) ? { tags: input.tags as Record<string, string> } : {}),
+      ...(typeof input.policy === 'string' && input.policy !== '' ? { policy: input.policy } : {}),
     };
     const state: ApiState = {
       api, resources: new Map([[rootId, { id: rootId, path: '/' }]]), models: new Map(), validators: new Map(),
@@ -113,7 +122,8 @@ export class ApiRegistry {
     return r;
   }
 
-  createResource(state: ApiState, parentId: string, pathPart: unknown): Resource {
+  /** `id` is for resources declared in a template (AWS::ApiGateway::Resource), whose ids stay the same across starts. */
+  createResource(state: ApiState, parentId: string, pathPart: unknown, id?: string): Resource {
     const parent = this.resource(state, parentId);
     if (typeof pathPart !== 'string' || pathPart === '') throw badRequest('Resource path part must be specified');
     // OpenAPI import rules (FACTS §7): alphanumerics, _ - . , : and whole-segment {param} / {proxy+}.
@@ -125,7 +135,7 @@ export class ApiRegistry {
       if (r.parentId === parentId && r.pathPart === pathPart) throw conflict(`Another resource with the same parent already has this name: ${pathPart}`);
     }
     if (parent.pathPart?.endsWith('+}')) throw badRequest(`Cannot create a child of a resource with a greedy path variable: ${parent.path}`);
-    const r: Resource = { id: newId(6), parentId, pathPart, path };
+    const r: Resource = { id: id ?? newId(6), parentId, pathPart, path };
     state.resources.set(r.id, r);
     return r;
   }
@@ -211,66 +221,48 @@ export class ApiRegistry {
     return s;
   }
 
-  /** CreateAuthorizer: a TOKEN/REQUEST authorizer needs a Lambda `authorizerUri`, a Cognito one its user pool ARNs. */
+  /** CreateAuthorizer (validation and AWS's answers in management-authorizers.ts). */
   createAuthorizer(state: ApiState, input: Record<string, unknown>, id?: string): Authorizer {
-    if (typeof input.name !== 'string' || input.name === '') throw badRequest('Invalid authorizer name specified');
-    const type = input.type;
-    if (type !== 'TOKEN' && type !== 'REQUEST' && type !== 'COGNITO_USER_POOLS') throw badRequest('Invalid authorizer type specified');
-    if (type === 'COGNITO_USER_POOLS') {
-      if (!Array.isArray(input.providerARNs) || input.providerARNs.length === 0) throw badRequest('ProviderARNs need to be specified for Cognito User Pool Authorizer');
-    } else if (typeof input.authorizerUri !== 'string' || input.authorizerUri === '') {
-      throw badRequest('Authorizer URI must be specified for Lambda authorizer');
-    }
-    if (type === 'TOKEN' && (typeof input.identitySource !== 'string' || !/^method\.request\.header\.[^.]+$/.test(input.identitySource))) {
-      throw badRequest('Invalid identity source specified for TOKEN authorizer');
-    }
-    const ttl = input.authorizerResultTtlInSeconds;
-    if (ttl !== undefined && (typeof ttl !== 'number' || !Number.isInteger(ttl) || ttl < 0 || ttl > 3600)) {
-      throw badRequest('Invalid value for authorizerResultTtlInSeconds: must be between 0 and 3600');
-    }
-    const str = (k: string): Record<string, string> => (typeof input[k] === 'string' ? { [k]: input[k] } : {});
-    const authorizer: Authorizer = {
-      id: id ?? newId(6), name: input.name, type,
-      ...(Array.isArray(input.providerARNs) ? { providerARNs: input.providerARNs.map(String) } : {}),
-      ...str('authType'), ...str('authorizerUri'), ...str('authorizerCredentials'), ...str('identitySource'), ...str('identityValidationExpression'),
-      authorizerResultTtlInSeconds: typeof ttl === 'number' ? ttl : 300,
-    };
+    const authorizer = authorizerFromInput(input, id ?? newId(6));
     state.authorizers.set(authorizer.id, authorizer);
     return authorizer;
   }
 
-  createApiKey(input: { name?: unknown; value?: unknown; enabled?: unknown; stageKeys?: unknown }): ApiKey {
-    const now = this.now();
-    const value = typeof input.value === 'string' ? input.value : newId(40);
-    if (value.length < 20) throw badRequest('API Key value should be at least 20 characters');
-    const key: ApiKey = {
-      id: newId(10), name: typeof input.name === 'string' ? input.name : newId(10), value, enabled: input.enabled === true,
-      createdDate: now, lastUpdatedDate: now, stageKeys: [],
-    };
+  /** CreateApiKey (validation in management-usage.ts); `stageKeys` may also be `restApiId/stageName` strings. */
+  createApiKey(input: { name?: unknown; value?: unknown; enabled?: unknown; stageKeys?: unknown; description?: unknown; customerId?: unknown; tags?: unknown }): ApiKey {
+    const key = newApiKey(input, this.apiKeys.values(), this.now());
     this.apiKeys.set(key.id, key);
+    this.apiKeysChanged();
     return key;
   }
 
-  createUsagePlan(input: { name?: unknown; apiStages?: unknown; throttle?: unknown; quota?: unknown }): UsagePlan {
-    if (typeof input.name !== 'string') throw badRequest('Invalid usage plan name specified');
-    const plan: UsagePlan = {
-      id: newId(6), name: input.name, keyIds: [],
-      apiStages: Array.isArray(input.apiStages) ? (input.apiStages as { apiId: string; stage: string }[]) : [],
-      ...(isObj(input.throttle) ? { throttle: input.throttle as UsagePlan['throttle'] & object } : {}),
-      ...(isObj(input.quota) ? { quota: input.quota as UsagePlan['quota'] & object } : {}),
-    };
+  /** CreateUsagePlan without the check that its API stages exist (the management API makes it). */
+  createUsagePlan(input: { name?: unknown; description?: unknown; apiStages?: unknown; throttle?: unknown; quota?: unknown; productCode?: unknown; tags?: unknown }): UsagePlan {
+    const plan = newUsagePlan(input, this.now());
     this.usagePlans.set(plan.id, plan);
     return plan;
   }
 
-  /** FACTS §5.1 step 3: the key must be enabled and in a usage plan bound to this API stage. */
-  apiKeyAllowed(apiId: string, stage: string, value: string | undefined): { ok: boolean; keyId?: string } {
+  /** Call after adding, removing or re-keying API keys outside createApiKey: the value index is rebuilt. */
+  apiKeysChanged(): void {
+    this.keyIndex = undefined;
+  }
+
+  /**
+   * FACTS §5.1 step 3: the key with this value must be enabled and in a usage plan bound to this API
+   * stage; that plan meters the request. A key is in at most one plan per API stage.
+   */
+  apiKeyAllowed(apiId: string, stage: string, value: string | undefined): { ok: boolean; keyId?: string; plan?: UsagePlan } {
     if (value === undefined) return { ok: false };
-    for (const key of this.apiKeys.values()) {
-      if (key.value !== value || !key.enabled) continue;
-      for (const plan of this.usagePlans.values()) {
-        if (plan.keyIds.includes(key.id) && plan.apiStages.some((s) => s.apiId === apiId && s.stage === stage)) return { ok: true, keyId: key.id };
-      }
+    let key = this.keyIndex?.get(value);
+    // A miss or a stale entry rebuilds the index: keys can change outside this class (templates).
+    if (!key || key.value !== value || this.apiKeys.get(key.id) !== key) {
+      this.keyIndex = new Map([...this.apiKeys.values()].map((k) => [k.value, k]));
+      key = this.keyIndex.get(value);
+    }
+    if (!key || !key.enabled) return { ok: false };
+    for (const plan of this.usagePlans.values()) {
+      if (plan.keyIds.includes(key.id) && plan.apiStages.some((s) => s.apiId === apiId && s.stage === stage)) return { ok: true, keyId: key.id, plan };
     }
     return { ok: false };
   }

@@ -10,8 +10,10 @@ import type { TaskDispatcher } from '../sfn/dispatch.js';
 import { handleSfn, isSfnRequest, sendError } from './sfn-endpoint.js';
 import { unknownOperation } from '../sfn/errors.js';
 import { ApiGateway } from '../apigw/gateway.js';
+import { loadJwksConfig, type CognitoJwksConfig } from '../apigw/cognito-authorizer.js';
+import { CredentialStore } from '../apigw/credentials.js';
 import { ApiGatewayInvokeDispatcher } from '../sfn/integrations/apigateway.js';
-import { loadTemplate } from '../template/load.js';
+import { loadTemplate, type StackPlan } from '../template/load.js';
 import { deployStack, type DeployedStack } from './deploy-stack.js';
 import type { LambdaService } from '../lambda/service.js';
 import { sfnBackend } from './apigw-sfn-backend.js';
@@ -42,6 +44,8 @@ export interface StartServerOptions {
   /** GetActivityTask long-poll duration in ms (default 60 000) */
   activityPollMs?: number;
   log?: (message: string) => void;
+  /** the start-up step now running (`stepgate start` shows it as a progress line) */
+  onProgress?: (step: string) => void;
   /** the Lambda port used by API Gateway integrations and Lambda tasks (default: a LocalLambdaRuntime,
    * which also serves Lambda's Invoke / CreateFunction API on this port) */
   lambda?: LambdaService;
@@ -50,6 +54,11 @@ export interface StartServerOptions {
   /** Step Functions Local MockConfigFile (a path or the parsed object): StartExecution with
    * `stateMachineArn#TestCaseName` runs that test case's mocked responses */
   mockConfig?: string | MockConfigFile;
+  /** COGNITO_USER_POOLS authorizers' keys: a `--jwks` file (a JWKS, or user pool → JWKS / file / URL) or the map itself */
+  jwks?: string | CognitoJwksConfig;
+  /** the access keys AWS_IAM methods accept: a `--credentials` file (JSON or AWS shared-credentials INI,
+   * src/apigw/credentials.ts) or a store; default the built-in test pairs */
+  credentials?: string | CredentialStore;
 }
 
 export interface StepgateServer {
@@ -57,8 +66,12 @@ export interface StepgateServer {
   port: number;
   /** executions resumed from the store at start-up */
   resumed: number;
-  /** what `template` brought up */
+  /** what `template` brought up (or the last `deploy`) */
   stack?: DeployedStack;
+  /** Deploys a (re)loaded template into the running server (`stepgate start --watch`): state machines
+   * updated, functions and APIs replaced under the same names and ids, and what the previous stack had
+   * but the plan no longer has deleted, as a stack update would. */
+  deploy(plan: StackPlan): Promise<DeployedStack>;
   close(): Promise<void>;
 }
 
@@ -70,6 +83,8 @@ export const DEFAULT_HOST = '127.0.0.1';
 export async function startServer(options: StartServerOptions = {}): Promise<StepgateServer> {
   const region = options.region ?? 'us-east-1';
   const accountId = options.accountId ?? '000000000000';
+  // Read before anything is opened: a bad file stops the start cleanly.
+  const credentials = typeof options.credentials === 'string' ? CredentialStore.load(options.credentials, accountId) : options.credentials;
   const timeScale = options.timeScale ?? 1;
   const store = typeof options.store === 'object' ? options.store : openStore(options.store);
   const log = options.log;
@@ -89,7 +104,12 @@ export async function startServer(options: StartServerOptions = {}): Promise<Ste
   // apigateway:invoke tasks call this server's own API Gateway endpoint, once it listens.
   let listening!: (url: string) => void;
   const ownUrl = new Promise<string>((resolve) => { listening = resolve; });
-  dispatchers.push(new ApiGatewayInvokeDispatcher({ baseUrl: () => ownUrl }));
+  // AuthType IAM_ROLE signs with the first configured key, so AWS_IAM methods accept the task's calls.
+  const signing = credentials?.first();
+  dispatchers.push(new ApiGatewayInvokeDispatcher({
+    baseUrl: () => ownUrl,
+    ...(signing ? { credentials: { accessKeyId: signing.accessKeyId, secretAccessKey: signing.secretAccessKey, ...(signing.sessionToken ? { sessionToken: signing.sessionToken } : {}) } } : {}),
+  }));
   // Mocked responses come before every integration.
   if (mocks) dispatchers.unshift(new MockingDispatcher(mocks, () => dispatchers, executions));
   const sfn = service;
@@ -98,10 +118,13 @@ export async function startServer(options: StartServerOptions = {}): Promise<Ste
     store.putDocument(APIGW_DOCUMENT, apigw.registry.serialize()).catch((e: unknown) => log?.(`cannot save API Gateway state: ${String(e)}`));
   };
   const apigw = new ApiGateway({
-    lambda, stepFunctions: sfnBackend(service), region, accountId, onChange: saveApis, ...(log ? { log } : {}),
+    lambda, stepFunctions: sfnBackend(service), region, accountId, onChange: saveApis, ...(log ? { log } : {}), ...(credentials ? { credentials } : {}),
+    ...(options.jwks !== undefined ? { jwks: typeof options.jwks === 'string' ? loadJwksConfig(options.jwks) : options.jwks } : {}),
   });
   const savedApis = await store.getDocument(APIGW_DOCUMENT);
   if (savedApis !== undefined) apigw.registry.restore(savedApis);
+  // Usage-plan counts: loaded now, written every second and at close (src/apigw/usage-meter.ts).
+  await apigw.usage.attach(store);
 
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     if (isLambdaRequest(req) && lambda instanceof LocalLambdaRuntime) {
@@ -125,19 +148,23 @@ export async function startServer(options: StartServerOptions = {}): Promise<Ste
   server.keepAliveTimeout = 5000;
   const host = options.host ?? DEFAULT_HOST;
   // Running executions are live again before the first request can refer to them (SendTask*, Stop).
+  options.onProgress?.('resuming executions');
   const resumed = await runner.recover();
   // The template's stack is up before the first request arrives.
   let stack: DeployedStack | undefined;
   if (options.template !== undefined) {
     try {
+      options.onProgress?.(`loading ${options.template}`);
       const plan = loadTemplate(options.template, {
         region, accountId, ...(options.stackName ? { stackName: options.stackName } : {}),
         ...(options.parameterOverrides ? { parameterOverrides: options.parameterOverrides } : {}),
       });
+      options.onProgress?.(`deploying ${plan.functions.length} function(s), ${plan.stateMachines.length} state machine(s), ${plan.apis.length} API(s)`);
       stack = await deployStack(plan, { service, lambda, apigw });
       saveApis();
     } catch (e) {
       await runner.close();
+      await apigw.usage.close();
       await store.close();
       if (!options.lambda && lambda instanceof LocalLambdaRuntime) await lambda.close();
       throw e;
@@ -151,6 +178,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Ste
   } catch (e) {
     // e.g. EADDRINUSE: release the timers and the store so the process can exit.
     await runner.close();
+    await apigw.usage.close();
     await store.close();
     throw e;
   }
@@ -158,17 +186,33 @@ export async function startServer(options: StartServerOptions = {}): Promise<Ste
   const shownHost = host.includes(':') ? `[${host}]` : host;
   listening(`http://${shownHost === '0.0.0.0' || shownHost === '[::]' ? '127.0.0.1' : shownHost}:${port}`);
   let closing: Promise<void> | undefined;
+  const deploy = async (plan: StackPlan): Promise<DeployedStack> => {
+    const next = await deployStack(plan, { service, lambda, apigw });
+    // What the template no longer has goes, as a CloudFormation stack update deletes removed resources.
+    for (const m of stack?.stateMachines ?? []) {
+      if (!next.stateMachines.some((n) => n.arn === m.arn)) await service.handle('DeleteStateMachine', { stateMachineArn: m.arn });
+    }
+    for (const a of stack?.apis ?? []) if (!next.apis.some((n) => n.apiId === a.apiId) && apigw.registry.apis.has(a.apiId)) apigw.registry.deleteApi(a.apiId);
+    for (const f of stack?.functions ?? []) {
+      if (!next.functions.some((n) => n.name === f.name) && lambda instanceof LocalLambdaRuntime && lambda.getFunction(f.name)) lambda.deleteFunction(f.name);
+    }
+    stack = next;
+    saveApis();
+    return next;
+  };
   return {
     url: `http://${shownHost}:${port}`,
     port,
     resumed,
-    ...(stack ? { stack } : {}),
+    get stack() { return stack; },
+    deploy,
     close: () => {
       closing ??= (async () => {
         sfn.close();
         await new Promise<void>((resolve) => { server.close(() => resolve()); server.closeAllConnections(); });
         await runner.close();
         if (!options.lambda && lambda instanceof LocalLambdaRuntime) await lambda.close();
+        await apigw.usage.close();
         await store.close();
       })();
       return closing;

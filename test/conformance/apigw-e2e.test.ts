@@ -106,7 +106,7 @@ function integrationUri(ctx: Ctx, uri: string | undefined): string | undefined {
 
 const credentialsArn = (c: string | undefined): string | undefined => (c?.startsWith('role:') ? `arn:aws:iam::${ACCOUNT}:role/${c.slice(5)}` : c);
 
-async function buildApi(ctx: Ctx, c: E2eCase): Promise<{ apiId: string; resourceIds: Map<string, string> }> {
+async function buildApi(ctx: Ctx, c: E2eCase): Promise<{ apiId: string; resourceIds: Map<string, string>; cleanup: string[][] }> {
   const spec = c.api;
   const api = await mgmt(ctx, 'POST', '/restapis', {
     name: `corpus-${c.id}`, endpointConfiguration: { types: [spec.endpointType] },
@@ -181,12 +181,16 @@ async function buildApi(ctx: Ctx, c: E2eCase): Promise<{ apiId: string; resource
     });
   }
   const keyIds = new Map<string, string>();
+  // API key values are unique (409 "API Key already exists"): each case removes its keys and plans.
+  const cleanup: string[][] = [];
   for (const k of spec.apiKeys ?? []) keyIds.set(k.name, (await mgmt(ctx, 'POST', '/apikeys', k)).id as string);
   for (const p of spec.usagePlans ?? []) {
     const plan = await mgmt(ctx, 'POST', '/usageplans', { name: `plan-${apiId}`, apiStages: p.apiStages.map((s) => ({ apiId, stage: s.stage })), ...(p.quota ? { quota: p.quota } : {}), ...(p.throttle ? { throttle: p.throttle } : {}) });
     for (const k of p.keys) await mgmt(ctx, 'POST', `/usageplans/${plan.id as string}/keys`, { keyId: keyIds.get(k), keyType: 'API_KEY' });
+    cleanup.push(...p.apiStages.map((s) => ['PATCH', `/usageplans/${plan.id as string}`, `${apiId}:${s.stage}`]), ['DELETE', `/usageplans/${plan.id as string}`]);
   }
-  return { apiId, resourceIds };
+  for (const id of keyIds.values()) cleanup.push(['DELETE', `/apikeys/${id}`]);
+  return { apiId, resourceIds, cleanup };
 }
 
 interface Answer { status: number; headers: [string, string][]; body: Buffer }
@@ -253,7 +257,7 @@ function check(c: E2eCase, a: Answer, binds: Binds): string | undefined {
 }
 
 async function runCase(ctx: Ctx, c: E2eCase): Promise<string | undefined> {
-  const { apiId, resourceIds } = await buildApi(ctx, c);
+  const { apiId, resourceIds, cleanup } = await buildApi(ctx, c);
   const binds: Binds = new Map([['apiId', apiId], ['accountId', ACCOUNT], ['region', REGION]]);
   binds.set('rootResourceId', resourceIds.get('/') as string);
   try {
@@ -267,6 +271,7 @@ async function runCase(ctx: Ctx, c: E2eCase): Promise<string | undefined> {
     }
     return check(c, await send(ctx, apiId, c.request), binds);
   } finally {
+    for (const [method, path, stage] of cleanup) await mgmt(ctx, method as string, path as string, stage ? { patchOperations: [{ op: 'remove', path: '/apiStages', value: stage }] } : undefined);
     await mgmt(ctx, 'DELETE', `/restapis/${apiId}`);
   }
 }
