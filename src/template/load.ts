@@ -2,13 +2,23 @@
 // machines, functions and REST APIs to create locally, with every intrinsic function resolved the way
 // CloudFormation would (parameters with overrides, conditions, mappings, pseudo parameters, AWS::Include
 // of local files) and the SAM transform applied (Globals, AWS::Serverless::* resources, Api events).
-// Resource types stepgate does not run are listed in `unsupported`, never silently dropped.
+// The REST API resources (SAM Auth/Cors/UsagePlan, CloudFormation AWS::ApiGateway::*) are planned by
+// sam-api.ts and cfn-apigateway.ts. Resource types stepgate does not run are listed in `unsupported`,
+// never silently dropped.
 import { existsSync, readFileSync } from 'node:fs';
-import { createHash } from 'node:crypto';
 import { dirname, isAbsolute, resolve as resolvePath } from 'node:path';
 import { parseTemplateText } from './yaml-cfn.js';
 import { TemplateError, type TemplateLocation } from './errors.js';
 import { evaluateCondition, resolveValue, type ResolveContext } from './intrinsics.js';
+import { apiIdFor, generatedName, stableId } from './ids.js';
+import { addAuth, addCors, addEventAuth, eventIntegrationCredentials, openApiPostprocess, operationKey, samInvalid, samUsagePlan, samUsagePlanIds } from './sam-api.js';
+import {
+  ApiGatewayResources, apigwPhysical, emptyParts, quotaFrom, referencesOf, throttleFrom,
+  type PlannedApiKey, type PlannedApiParts, type PlannedUsagePlan, type PlannedUsagePlanKey,
+} from './cfn-apigateway.js';
+
+export { apiIdFor } from './ids.js';
+export type { PlannedApiKey, PlannedApiParts, PlannedUsagePlan, PlannedUsagePlanKey } from './cfn-apigateway.js';
 
 export interface LoadTemplateOptions {
   stackName?: string;
@@ -51,10 +61,19 @@ export interface PlannedApi {
   line?: number;
   apiId: string;
   name: string;
-  /** the OpenAPI document to import */
+  /** the OpenAPI document to import (SAM's Cors/Auth edits included) */
   body: Record<string, unknown>;
+  /** the stage the API is served on (the first one when there are several; '' when it is not deployed) */
   stageName: string;
   variables: Record<string, string>;
+  /** what `Fn::GetAtt Api.RootResourceId` returned */
+  rootResourceId: string;
+  /** CreateRestApi input besides the name: description, binaryMediaTypes, apiKeySource, endpointConfiguration */
+  create: Record<string, unknown>;
+  /** the RestApi's Policy (a JSON document as text) */
+  policy?: string;
+  /** step-by-step resources, methods, authorizers, ..., and the deployments and stages */
+  parts: PlannedApiParts;
 }
 
 export interface UnsupportedResource { logicalId: string; type: string; line?: number }
@@ -68,6 +87,10 @@ export interface StackPlan {
   stateMachines: PlannedStateMachine[];
   functions: PlannedFunction[];
   apis: PlannedApi[];
+  /** AWS::ApiGateway::ApiKey / UsagePlan / UsagePlanKey, including those SAM's Auth.UsagePlan creates */
+  apiKeys: PlannedApiKey[];
+  usagePlans: PlannedUsagePlan[];
+  usagePlanKeys: PlannedUsagePlanKey[];
   /** IAM roles are recorded (their ARNs resolve) but not enforced */
   roles: { logicalId: string; name: string; arn: string }[];
   unsupported: UnsupportedResource[];
@@ -82,15 +105,15 @@ const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object
 /** Recorded but not run: these resources only grant or describe, which local runs do not need. */
 const RECORDED_ONLY = new Set([
   'AWS::IAM::Role', 'AWS::IAM::Policy', 'AWS::IAM::ManagedPolicy', 'AWS::Lambda::Permission', 'AWS::Logs::LogGroup',
-  'AWS::ApiGateway::Account', 'AWS::ApiGateway::Deployment', 'AWS::ApiGateway::Stage',
+  'AWS::ApiGateway::Account',
 ]);
 
-/** Deterministic 10-character API id, so URLs stay the same from one start to the next. */
-export function apiIdFor(stackName: string, logicalId: string): string {
-  const h = createHash('sha256').update(`${stackName}/${logicalId}`).digest();
-  const alphabet = 'abcdefghijklmnopqrstuvwxyz0123456789';
-  return Array.from(h.subarray(0, 10), (b) => alphabet[b % 36]).join('');
-}
+/** AWS::ApiGateway::* types planned by cfn-apigateway.ts (RestApi is planned here). */
+const APIGW_PARTS = new Set([
+  'AWS::ApiGateway::Resource', 'AWS::ApiGateway::Method', 'AWS::ApiGateway::Deployment', 'AWS::ApiGateway::Stage',
+  'AWS::ApiGateway::Authorizer', 'AWS::ApiGateway::Model', 'AWS::ApiGateway::RequestValidator', 'AWS::ApiGateway::GatewayResponse',
+  'AWS::ApiGateway::ApiKey', 'AWS::ApiGateway::UsagePlan', 'AWS::ApiGateway::UsagePlanKey',
+]);
 
 export function loadTemplate(file: string, options: LoadTemplateOptions = {}): StackPlan {
   const path = resolvePath(file);
@@ -103,6 +126,8 @@ export function loadTemplate(file: string, options: LoadTemplateOptions = {}): S
   const { template, resourceLines, lines } = parseTemplateText(text, path);
   return planTemplate(template, { ...options, file: path, resourceLines, lines });
 }
+
+interface PhysicalResource { type: string; ref: string; atts: Record<string, unknown> }
 
 interface PlanContext extends LoadTemplateOptions {
   file: string;
@@ -194,7 +219,7 @@ export function planTemplate(template: Record<string, unknown>, opts: PlanContex
   };
 
   // Physical ids are known before any property is resolved, so Ref/GetAtt between resources work.
-  const physical = new Map<string, { type: string; ref: string; atts: Record<string, unknown> }>();
+  const physical = new Map<string, PhysicalResource>();
   const conditions: Record<string, boolean> = {};
   const ctx: ResolveContext = {
     parameters, pseudo, conditions, mappings,
@@ -229,6 +254,15 @@ export function planTemplate(template: Record<string, unknown>, opts: PlanContex
     }
     active.push([id, raw]);
   }
+  /** SAM's Auth.UsagePlan creates an ApiKey, a UsagePlan and a UsagePlanKey that templates can Ref. */
+  const registerUsagePlan = (apiLogicalId: string, props: Record<string, unknown>): void => {
+    const mode = isObj(props.Auth) && isObj(props.Auth.UsagePlan) ? props.Auth.UsagePlan.CreateUsagePlan : undefined;
+    const generated = samUsagePlanIds(apiLogicalId, mode);
+    if (!generated) return;
+    physical.set(generated.apiKey, apigwPhysical('AWS::ApiGateway::ApiKey', generated.apiKey, stackName, () => undefined) as PhysicalResource);
+    physical.set(generated.usagePlan, apigwPhysical('AWS::ApiGateway::UsagePlan', generated.usagePlan, stackName, () => undefined) as PhysicalResource);
+    physical.set(generated.usagePlanKey, apigwPhysical('AWS::ApiGateway::UsagePlanKey', generated.usagePlanKey, stackName, () => undefined) as PhysicalResource);
+  };
   const nameOf = (id: string, props: Record<string, unknown>, key: string, dflt: string): string => {
     if (!(key in props)) return dflt;
     const v = located(where(id), () => resolveValue(props[key], { ...ctx, logicalId: id, refOf: () => undefined }));
@@ -255,7 +289,8 @@ export function planTemplate(template: Record<string, unknown>, opts: PlanContex
       case 'AWS::Serverless::Api':
       case 'AWS::ApiGateway::RestApi': {
         const apiId = apiIdFor(stackName, id);
-        physical.set(id, { type, ref: apiId, atts: { RootResourceId: apiIdFor(stackName, `${id}/`) } });
+        physical.set(id, { type, ref: apiId, atts: { RestApiId: apiId, RootResourceId: apiIdFor(stackName, `${id}/`) } });
+        if (type === 'AWS::Serverless::Api') registerUsagePlan(id, withGlobals(type, props, globals));
         break;
       }
       case 'AWS::IAM::Role': {
@@ -269,35 +304,42 @@ export function planTemplate(template: Record<string, unknown>, opts: PlanContex
         physical.set(id, { type, ref: arn, atts: { Name: name } });
         break;
       }
-      case 'AWS::ApiGateway::Stage':
-        physical.set(id, { type, ref: nameOf(id, props, 'StageName', id), atts: {} });
-        break;
       default:
-        physical.set(id, { type, ref: id, atts: {} });
+        physical.set(id, apigwPhysical(type, id, stackName, (key) => (key in props ? nameOf(id, props, key, '') || undefined : undefined)) ?? { type, ref: id, atts: {} });
     }
   }
   // SAM Api events without an explicit RestApiId land on the implicit API, as SAM does.
   const needsImplicitApi = active.some(([, raw]) => isObj(raw.Properties) && isObj(raw.Properties.Events)
     && Object.values(raw.Properties.Events).some((e) => isObj(e) && e.Type === 'Api' && !(isObj(e.Properties) && 'RestApiId' in e.Properties)));
   if (needsImplicitApi && !physical.has('ServerlessRestApi')) {
-    physical.set('ServerlessRestApi', { type: 'AWS::Serverless::Api', ref: apiIdFor(stackName, 'ServerlessRestApi'), atts: { RootResourceId: apiIdFor(stackName, 'ServerlessRestApi/') } });
+    const implicitId = apiIdFor(stackName, 'ServerlessRestApi');
+    physical.set('ServerlessRestApi', { type: 'AWS::Serverless::Api', ref: implicitId, atts: { RestApiId: implicitId, RootResourceId: apiIdFor(stackName, 'ServerlessRestApi/') } });
+    registerUsagePlan('ServerlessRestApi', withGlobals('AWS::Serverless::Api', {}, globals));
   }
 
   const plan: StackPlan = {
     file, stackName, region, accountId, parameters,
-    stateMachines: [], functions: [], apis: [], roles: [], unsupported: [], outputs: {},
+    stateMachines: [], functions: [], apis: [], apiKeys: [], usagePlans: [], usagePlanKeys: [], roles: [], unsupported: [], outputs: {},
   };
-  const apiBodies = new Map<string, PlannedApi>();
-  const events: { source: string; kind: 'function' | 'stateMachine'; arn: string; name: string; event: Record<string, unknown> }[] = [];
+  /** AWS::Serverless::Api resources (and the implicit API): resolved properties, whether SAM writes the definition */
+  const samApis = new Map<string, SamApi>();
+  const events: PlannedEvent[] = [];
+  const references = new Map(active.map(([id, raw]) => [id, referencesOf(raw)]));
+  const apigwParts = new ApiGatewayResources({
+    accountId, stackName, references: (id) => references.get(id) ?? new Set(), typeOf: (id) => physical.get(id)?.type,
+  });
 
   for (const [id, raw] of active) located(where(id), () => {
     const type = raw.Type as string;
     const c: ResolveContext = { ...ctx, logicalId: id };
     const merged = withGlobals(type, isObj(raw.Properties) ? raw.Properties : {}, globals);
     const props = resolveValue(merged, c) as Record<string, unknown>;
-    const phys = physical.get(id) as { type: string; ref: string; atts: Record<string, unknown> };
+    const phys = physical.get(id) as PhysicalResource;
     const line = lineOf(id);
     const at = line !== undefined ? { line } : {};
+    const eventsOf = (kind: PlannedEvent['kind'], arn: string, name: string): void => {
+      if (isObj(props.Events)) for (const [eventId, e] of Object.entries(props.Events)) if (isObj(e)) events.push({ source: id, eventId, kind, arn, name, event: e });
+    };
     switch (type) {
       case 'AWS::Serverless::StateMachine':
       case 'AWS::StepFunctions::StateMachine': {
@@ -306,41 +348,29 @@ export function planTemplate(template: Record<string, unknown>, opts: PlanContex
         if (smType !== 'STANDARD' && smType !== 'EXPRESS') throw new TemplateError(`state machine type must be STANDARD or EXPRESS, got ${smType}`, where(id));
         const roleArn = typeof props.Role === 'string' ? props.Role : typeof props.RoleArn === 'string' ? props.RoleArn : `arn:aws:iam::${accountId}:role/${stackName}-${id}Role`;
         plan.stateMachines.push({ logicalId: id, ...at, name: phys.atts.Name as string, arn: phys.ref, type: smType, definition, roleArn });
-        if (isObj(props.Events)) for (const e of Object.values(props.Events)) if (isObj(e)) events.push({ source: id, kind: 'stateMachine', arn: phys.ref, name: phys.atts.Name as string, event: e });
+        eventsOf('stateMachine', phys.ref, phys.atts.Name as string);
         break;
       }
       case 'AWS::Serverless::Function':
       case 'AWS::Lambda::Function': {
         plan.functions.push(functionPlan(id, type, props, phys, baseDir, where(id)));
-        if (isObj(props.Events)) for (const e of Object.values(props.Events)) if (isObj(e)) events.push({ source: id, kind: 'function', arn: phys.atts.Arn as string, name: phys.ref, event: e });
+        eventsOf('function', phys.atts.Arn as string, phys.ref);
         break;
       }
       case 'AWS::Serverless::Api':
       case 'AWS::ApiGateway::RestApi': {
-        const api = apiPlan(id, type, props, phys.ref, include, where(id));
-        plan.apis.push({ ...api, ...at });
-        apiBodies.set(id, plan.apis[plan.apis.length - 1] as PlannedApi);
+        const made = apiPlan(id, type, props, phys, stackName, include, where(id));
+        const api: PlannedApi = { ...made.api, ...at };
+        plan.apis.push(api);
+        if (type === 'AWS::Serverless::Api') samApis.set(id, { api, props, managed: made.managed, inline: made.inline });
         break;
       }
       case 'AWS::IAM::Role':
         plan.roles.push({ logicalId: id, name: phys.ref, arn: phys.atts.Arn as string });
         break;
-      case 'AWS::ApiGateway::Stage': {
-        // A Stage names the stage (and its variables) of the RestApi it points at.
-        const api = [...apiBodies.values()].find((a) => a.apiId === props.RestApiId);
-        if (api && typeof props.StageName === 'string') {
-          api.stageName = props.StageName;
-          if (isObj(props.Variables)) api.variables = stringMap(props.Variables);
-        }
-        break;
-      }
-      case 'AWS::ApiGateway::Deployment': {
-        const api = [...apiBodies.values()].find((a) => a.apiId === props.RestApiId);
-        if (api && typeof props.StageName === 'string') api.stageName = props.StageName;
-        break;
-      }
       default:
-        if (!RECORDED_ONLY.has(type)) plan.unsupported.push({ logicalId: id, type, ...at });
+        if (APIGW_PARTS.has(type)) apigwParts.add(id, type, props, isObj(raw.Properties) ? raw.Properties : {}, where(id));
+        else if (!RECORDED_ONLY.has(type)) plan.unsupported.push({ logicalId: id, type, ...at });
     }
   });
 
@@ -350,10 +380,42 @@ export function planTemplate(template: Record<string, unknown>, opts: PlanContex
       continue;
     }
     const p = isObj(e.event.Properties) ? e.event.Properties : {};
-    const target = typeof p.RestApiId === 'string' ? plan.apis.find((a) => a.apiId === p.RestApiId) : implicitApi(plan, stackName, physical);
+    let target: PlannedApi | undefined;
+    if (p.RestApiId === undefined) {
+      let implicit = samApis.get('ServerlessRestApi');
+      if (!implicit) {
+        const props = located(where('ServerlessRestApi'), () => resolveValue(withGlobals('AWS::Serverless::Api', { StageName: 'Prod' }, globals), { ...ctx, logicalId: 'ServerlessRestApi' }) as Record<string, unknown>);
+        const phys = physical.get('ServerlessRestApi') as PhysicalResource;
+        const made = apiPlan('ServerlessRestApi', 'AWS::Serverless::Api', { ...props, StageName: 'Prod' }, phys, stackName, include, where('ServerlessRestApi'));
+        implicit = { api: made.api, props, managed: true, inline: true };
+        plan.apis.push(implicit.api);
+        samApis.set('ServerlessRestApi', implicit);
+      }
+      target = implicit.api;
+    } else target = plan.apis.find((a) => a.apiId === p.RestApiId);
     if (!target) throw new TemplateError(`the Api event's RestApiId ${String(p.RestApiId)} is not an API of this template`, where(e.source));
-    addEventPath(target, e, region);
+    const sam = samApis.get(target.logicalId);
+    if (!sam) throw new TemplateError(`Resource with id [${e.source}] is invalid. Event with id [${e.eventId}] is invalid. RestApiId must be a valid reference to an 'AWS::Serverless::Api' resource in same template.`, where(e.source));
+    // SAM adds events only to definitions it writes itself (implicit API, or an Api without DefinitionBody/Uri).
+    if (!sam.managed) continue;
+    located(where(e.source), () => addEventPath(sam, e, region));
   }
+
+  // SAM's own edits of each Api's definition, then its deployment, stage and usage plan.
+  for (const [id, sam] of samApis) located(where(id), () => {
+    const api = sam.api;
+    addCors(api.body, sam.props.Cors, id, sam.inline);
+    addAuth(api.body, sam.props.Auth, { apiLogicalId: id, stageName: api.stageName, region, inline: sam.inline });
+    openApiPostprocess(api.body);
+    api.parts.deployments.push({ logicalId: `${id}Deployment`, ...(api.line !== undefined ? { line: api.line } : {}), id: stableId(stackName, `${id}Deployment`, 6), stageName: api.stageName, variables: api.variables, excludeMethods: [] });
+    const usage = samUsagePlan(sam.props.Auth, id);
+    if (usage) addSamUsagePlan(plan, api, usage.mode, usage.props, stackName);
+  });
+
+  const more = apigwParts.finish(plan.apis);
+  plan.apiKeys.push(...more.apiKeys);
+  plan.usagePlans.push(...more.usagePlans);
+  plan.usagePlanKeys.push(...more.usagePlanKeys);
   if (isObj(template.Outputs)) {
     for (const [k, o] of Object.entries(template.Outputs)) {
       if (!isObj(o)) continue;
@@ -435,6 +497,14 @@ function withGlobals(type: string, props: Record<string, unknown>, globals: Reco
     out.Environment = { ...g.Environment, ...props.Environment, Variables: { ...(g.Environment.Variables as object), ...(props.Environment.Variables as object) } };
   }
   for (const k of ['Variables', 'Tags']) if (isObj(g[k]) && isObj(props[k])) out[k] = { ...g[k], ...props[k] };
+  // Api Auth and Cors maps merge key by key, the resource's values winning (SAM Globals: maps are merged).
+  for (const k of ['Auth', 'Cors']) if (isObj(g[k]) && isObj(props[k])) out[k] = mergeMaps(g[k], props[k]);
+  return out;
+}
+
+function mergeMaps(global: Record<string, unknown>, own: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...global };
+  for (const [k, v] of Object.entries(own)) out[k] = isObj(v) && isObj(global[k]) ? mergeMaps(global[k], v) : v;
   return out;
 }
 
@@ -502,56 +572,144 @@ function functionPlan(id: string, type: string, props: Record<string, unknown>, 
   };
 }
 
-function apiPlan(id: string, type: string, props: Record<string, unknown>, apiId: string, include: (l: string) => unknown, at: { file: string; logicalId: string; line?: number }): Omit<PlannedApi, 'line'> {
+interface SamApi {
+  api: PlannedApi;
+  /** resolved properties (with Globals) */
+  props: Record<string, unknown>;
+  /** SAM writes the definition (no DefinitionBody/DefinitionUri): Api events add their paths to it */
+  managed: boolean;
+  /** the definition is inline (DefinitionBody or written by SAM), so Cors and Auth can edit it */
+  inline: boolean;
+}
+
+interface PlannedEvent {
+  source: string;
+  eventId: string;
+  kind: 'function' | 'stateMachine';
+  arn: string;
+  name: string;
+  event: Record<string, unknown>;
+}
+
+function apiPlan(id: string, type: string, props: Record<string, unknown>, phys: PhysicalResource, stackName: string, include: (l: string) => unknown, at: { file: string; logicalId: string; line?: number }): { api: Omit<PlannedApi, 'line'>; managed: boolean; inline: boolean } {
   let body: unknown;
+  let managed = false;
+  let inline = true;
+  const create: Record<string, unknown> = {};
+  let policy: string | undefined;
   if (type === 'AWS::Serverless::Api') {
+    if (props.DefinitionBody !== undefined && props.DefinitionUri !== undefined) throw samInvalid(id, "Specify either 'DefinitionUri' or 'DefinitionBody' property and not both.");
     if (isObj(props.DefinitionBody)) body = props.DefinitionBody;
-    else if (typeof props.DefinitionUri === 'string') body = include(props.DefinitionUri);
-    else if (isObj(props.DefinitionUri) && typeof props.DefinitionUri.Key === 'string') body = include(props.DefinitionUri.Key);
-    else body = { swagger: '2.0', info: { title: String(props.Name ?? id), version: '1.0' }, paths: {} };
+    else if (typeof props.DefinitionUri === 'string') { body = include(props.DefinitionUri); inline = false; }
+    else if (isObj(props.DefinitionUri) && typeof props.DefinitionUri.Key === 'string') { body = include(props.DefinitionUri.Key); inline = false; }
+    else {
+      // SAM's skeleton, which Api events fill in.
+      body = { swagger: '2.0', info: { version: '1.0', title: stackName }, paths: {} };
+      managed = true;
+    }
     if (typeof props.StageName !== 'string') throw new TemplateError('AWS::Serverless::Api needs a StageName', at);
+    if (typeof props.Description === 'string') create.description = props.Description;
+    if (typeof props.ApiKeySourceType === 'string') create.apiKeySource = props.ApiKeySourceType;
+    if (Array.isArray(props.BinaryMediaTypes)) create.binaryMediaTypes = props.BinaryMediaTypes.map((t) => String(t).replace(/~1/g, '/'));
   } else {
     if (isObj(props.Body)) body = props.Body;
     else if (isObj(props.BodyS3Location) && typeof props.BodyS3Location.Key === 'string') body = include(props.BodyS3Location.Key);
-    else body = { swagger: '2.0', info: { title: String(props.Name ?? id), version: '1.0' }, paths: {} };
+    else {
+      if (typeof props.Name !== 'string' || props.Name === '') throw new TemplateError('AWS::ApiGateway::RestApi without a Body needs a Name (API Gateway: Invalid REST API name specified)', at);
+      body = { swagger: '2.0', info: { title: props.Name, version: '1.0' }, paths: {} };
+    }
+    if (typeof props.Description === 'string') create.description = props.Description;
+    if (typeof props.ApiKeySourceType === 'string') create.apiKeySource = props.ApiKeySourceType;
+    if (Array.isArray(props.BinaryMediaTypes)) create.binaryMediaTypes = props.BinaryMediaTypes.map(String);
+    if (isObj(props.EndpointConfiguration) && Array.isArray(props.EndpointConfiguration.Types)) create.endpointConfiguration = { types: props.EndpointConfiguration.Types.map(String) };
+    if (props.DisableExecuteApiEndpoint === true || props.DisableExecuteApiEndpoint === 'true') create.disableExecuteApiEndpoint = true;
+    if (isObj(props.Policy)) policy = JSON.stringify(props.Policy);
+    else if (typeof props.Policy === 'string') policy = props.Policy;
   }
   if (!isObj(body)) throw new TemplateError('the API definition must be an OpenAPI object', at);
+  // SAM edits the document (Cors, Auth, events): work on a copy.
+  const doc = structuredClone(body);
+  const sam = type === 'AWS::Serverless::Api';
   return {
-    logicalId: id, apiId, name: String(props.Name ?? (isObj(body.info) ? body.info.title : undefined) ?? id), body: body as Record<string, unknown>,
-    stageName: typeof props.StageName === 'string' ? props.StageName : 'Prod',
-    variables: isObj(props.Variables) ? stringMap(props.Variables) : {},
+    managed, inline,
+    api: {
+      logicalId: id, apiId: phys.ref, name: String(props.Name ?? (isObj(doc.info) ? doc.info.title : undefined) ?? id), body: doc,
+      stageName: sam ? props.StageName as string : '',
+      variables: sam && isObj(props.Variables) ? stringMap(props.Variables) : {},
+      rootResourceId: phys.atts.RootResourceId as string,
+      create, ...(policy !== undefined ? { policy } : {}), parts: emptyParts(),
+    },
   };
 }
 
-function implicitApi(plan: StackPlan, stackName: string, physical: Map<string, { ref: string }>): PlannedApi {
-  let api = plan.apis.find((a) => a.logicalId === 'ServerlessRestApi');
-  if (!api) {
-    api = {
-      logicalId: 'ServerlessRestApi', apiId: physical.get('ServerlessRestApi')?.ref ?? apiIdFor(stackName, 'ServerlessRestApi'),
-      name: stackName, body: { swagger: '2.0', info: { title: stackName, version: '1.0' }, paths: {} }, stageName: 'Prod', variables: {},
-    };
-    plan.apis.push(api);
-  }
-  return api;
-}
-
-/** The integration SAM writes for an Api event: Lambda proxy for functions, StartExecution for state machines. */
-function addEventPath(api: PlannedApi, e: { kind: 'function' | 'stateMachine'; arn: string; event: Record<string, unknown> }, region: string): void {
+/**
+ * The integration SAM writes for an Api event (Lambda proxy for functions, StartExecution for state
+ * machines) and the event's Auth.
+ */
+function addEventPath(sam: SamApi, e: PlannedEvent, region: string): void {
+  const api = sam.api;
   const p = isObj(e.event.Properties) ? e.event.Properties : {};
-  const path = String(p.Path ?? '/');
-  const method = String(p.Method ?? 'any').toLowerCase();
+  for (const key of ['Path', 'Method']) {
+    if (p[key] === undefined || p[key] === null) throw samInvalid(e.source, `Event with id [${e.eventId}] is invalid. Missing required property '${key}'.`);
+    if (typeof p[key] !== 'string') throw samInvalid(e.source, `Event with id [${e.eventId}] is invalid. Property '${key}' should be a string.`);
+  }
+  const path = p.Path as string;
+  const method = (p.Method as string).toLowerCase();
   const paths = (isObj(api.body.paths) ? api.body.paths : (api.body.paths = {})) as Record<string, Record<string, unknown>>;
   const item = (paths[path] ??= {});
-  const key = method === 'any' ? 'x-amazon-apigateway-any-method' : method;
-  if (key in item) return;
-  const integration = e.kind === 'function'
-    ? { type: 'aws_proxy', httpMethod: 'POST', uri: `arn:aws:apigateway:${region}:lambda:path/2015-03-31/functions/${e.arn}/invocations` }
-    : {
+  const key = operationKey(method);
+  if (isObj(item[key]) && isObj(item[key]['x-amazon-apigateway-integration'])) {
+    throw samInvalid(e.source, `Event with id [${e.eventId}] is invalid. API method "${method}" defined multiple times for path "${path}".`);
+  }
+  let integration: Record<string, unknown>;
+  if (e.kind === 'function') {
+    integration = { type: 'aws_proxy', httpMethod: 'POST', uri: `arn:aws:apigateway:${region}:lambda:path/2015-03-31/functions/${e.arn}/invocations` };
+    const credentials = eventIntegrationCredentials(p.Auth, sam.props.Auth);
+    if (credentials !== undefined) integration.credentials = credentials;
+  } else {
+    integration = {
       type: 'aws', httpMethod: 'POST', uri: `arn:aws:apigateway:${region}:states:action/StartExecution`,
       requestTemplates: { 'application/json': `{"input": "$util.escapeJavaScript($input.json('$'))", "stateMachineArn": "${e.arn}"}` },
       responses: { '200': { statusCode: '200' }, '400': { statusCode: '400' } },
       passthroughBehavior: 'when_no_match',
     };
-  item[key] = { responses: { '200': { description: 'OK' } }, 'x-amazon-apigateway-integration': integration };
+  }
+  item[key] = { ...(isObj(item[key]) ? item[key] : {}), responses: { '200': { description: 'OK' } }, 'x-amazon-apigateway-integration': integration };
+  addEventAuth(api.body, {
+    resourceId: e.source, eventId: e.eventId, path, method, auth: p.Auth, apiAuth: sam.props.Auth, apiLogicalId: api.logicalId, stageName: api.stageName,
+  });
 }
 
+/**
+ * Auth.UsagePlan: an ApiKey (enabled, no name: CloudFormation generates one), a UsagePlan bound to the
+ * API's stage and a UsagePlanKey joining them. PER_API: `<Api>ApiKey`, `<Api>UsagePlan`,
+ * `<Api>UsagePlanKey`; SHARED: `ServerlessApiKey`, `ServerlessUsagePlan`, `ServerlessUsagePlanKey`, one
+ * set for every API with SHARED (their stages accumulate; the last API's plan settings win, as in SAM).
+ */
+function addSamUsagePlan(plan: StackPlan, api: PlannedApi, mode: 'PER_API' | 'SHARED', props: Record<string, unknown>, stackName: string): void {
+  const ids = samUsagePlanIds(api.logicalId, mode) as { apiKey: string; usagePlan: string; usagePlanKey: string };
+  const line = api.line !== undefined ? { line: api.line } : {};
+  const keyId = stableId(stackName, ids.apiKey, 10);
+  const planId = stableId(stackName, ids.usagePlan, 6);
+  const stage = { apiId: api.apiId, stage: api.stageName };
+  let usagePlan = plan.usagePlans.find((u) => u.logicalId === ids.usagePlan);
+  if (!usagePlan) {
+    usagePlan = { logicalId: ids.usagePlan, ...line, id: planId, name: generatedName(stackName, ids.usagePlan), apiStages: [] };
+    plan.usagePlans.push(usagePlan);
+  }
+  if (!usagePlan.apiStages.some((s) => s.apiId === stage.apiId && s.stage === stage.stage)) usagePlan.apiStages.push(stage);
+  if (typeof props.UsagePlanName === 'string' && props.UsagePlanName !== '') usagePlan.name = props.UsagePlanName;
+  if (typeof props.Description === 'string' && props.Description !== '') usagePlan.description = props.Description;
+  if (isObj(props.Throttle)) usagePlan.throttle = throttleFrom(props.Throttle);
+  if (isObj(props.Quota)) usagePlan.quota = quotaFrom(props.Quota);
+  let key = plan.apiKeys.find((k) => k.logicalId === ids.apiKey);
+  if (!key) {
+    key = { logicalId: ids.apiKey, ...line, id: keyId, name: generatedName(stackName, ids.apiKey), enabled: true, stageKeys: [] };
+    plan.apiKeys.push(key);
+  }
+  const stageKey = `${api.apiId}/${api.stageName}`;
+  if (!key.stageKeys.includes(stageKey)) key.stageKeys.push(stageKey);
+  if (!plan.usagePlanKeys.some((k) => k.logicalId === ids.usagePlanKey)) {
+    plan.usagePlanKeys.push({ logicalId: ids.usagePlanKey, ...line, keyId, keyType: 'API_KEY', usagePlanId: planId });
+  }
+}
