@@ -55,4 +55,10 @@ export default tseslint.config(
     },
   },
   ...layerBlocks,
+  {
+    // Lambda handlers kept in CommonJS, as the seed that shows them was written (their folder's
+    // package.json says "type": "commonjs").
+    files: ['examples/seed-002-json-payload/functions/**/*.js'],
+    languageOptions: { sourceType: 'commonjs', globals: { exports: 'writable', module: 'writable', require: 'readonly' } },
+  },
 );

@@ -1,17 +1,23 @@
-// The seed example projects (examples/seed-000, -002, -004) end to end: the state machine is
-// created through the SFN API (AWS SDK), the OpenAPI file is imported, deployed and test-invoked
-// with the `aws` CLI, and the API is called over plain HTTP. Expectations come from the seeds'
-// questions and FACTS §5 (headers are not forwarded to an AWS integration; StartExecution's request
-// shape; StartSyncExecution's answer fields), not from stepgate's own output.
+// The seed example projects (examples/seed-000, -002, -004) through the AWS management API instead of
+// their templates (test/example-seed-*.test.ts start those): the state machine is created through the
+// SFN API (AWS SDK), the OpenAPI document is imported, deployed and test-invoked with the `aws` CLI,
+// and the API is called over plain HTTP. Seeds 000 and 004 import their openapi.yaml as it is; seed
+// 002's holds CloudFormation intrinsics (Fn::Sub, Fn::GetAtt, like the seed's swagger.yaml), so its
+// stack is started from the template and the aws CLI imports the document as CloudFormation resolves
+// it. Expectations come from the seeds' questions and FACTS §5 (headers are not forwarded to an AWS
+// integration; StartExecution's request shape; StartSyncExecution's answer fields), not from
+// stepgate's own output.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { CreateStateMachineCommand, DescribeExecutionCommand, SFNClient } from '@aws-sdk/client-sfn';
-import { startServer, type StepgateServer } from '../src/index.js';
+import { startServer, type StartServerOptions, type StepgateServer } from '../src/index.js';
+import { loadTemplate } from '../src/template/index.js';
 
 const run = promisify(execFile);
 const examples = fileURLToPath(new URL('../examples/', import.meta.url));
@@ -19,8 +25,8 @@ const ROLE = 'arn:aws:iam::000000000000:role/StepFunctionsRole';
 
 interface Env { server: StepgateServer; sfn: SFNClient; cli(...args: string[]): Promise<Record<string, unknown>> }
 
-async function withEnv(fn: (env: Env) => Promise<void>): Promise<void> {
-  const server = await startServer({ port: 0, store: 'memory', timeScale: 0 });
+async function withEnv(fn: (env: Env) => Promise<void>, options: StartServerOptions = {}): Promise<void> {
+  const server = await startServer({ port: 0, store: 'memory', timeScale: 0, ...options });
   const sfn = new SFNClient({ endpoint: server.url, region: 'us-east-1', disableHostPrefix: true, maxAttempts: 1, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
   const cli = async (...args: string[]): Promise<Record<string, unknown>> => {
     const { stdout } = await run('aws', ['--endpoint-url', server.url, '--output', 'json', ...args], {
@@ -31,17 +37,24 @@ async function withEnv(fn: (env: Env) => Promise<void>): Promise<void> {
   try { await fn({ server, sfn, cli }); } finally { sfn.destroy(); await server.close(); }
 }
 
-/** The example's setup step: state machine through the SFN API, import + deploy with the aws CLI. */
-async function setup(env: Env, name: string): Promise<{ apiId: string; resources: Map<string, string>; url: string }> {
+/**
+ * The example by hand: its state machine through the SFN API (name, type and definition as its template
+ * gives them), the OpenAPI document imported and deployed to the template's stage with the aws CLI.
+ */
+async function setup(env: Env, name: string, options: { body?: string; createStateMachine?: boolean } = {}): Promise<{ apiId: string; resources: Map<string, string>; url: string }> {
   const dir = join(examples, name);
-  const config = JSON.parse(readFileSync(join(dir, 'example.json'), 'utf8')) as { stateMachineName: string; type: 'STANDARD' | 'EXPRESS'; stage: string };
-  await env.sfn.send(new CreateStateMachineCommand({ name: config.stateMachineName, type: config.type, roleArn: ROLE, definition: readFileSync(join(dir, 'state-machine.asl.json'), 'utf8') }));
-  const api = await env.cli('apigateway', 'import-rest-api', '--body', `fileb://${join(dir, 'openapi.yaml')}`);
+  const plan = loadTemplate(join(dir, 'template.yaml'));
+  const sm = plan.stateMachines[0];
+  const stage = plan.apis[0]?.stageName ?? '';
+  if (options.createStateMachine !== false && sm) {
+    await env.sfn.send(new CreateStateMachineCommand({ name: sm.name, type: sm.type, roleArn: ROLE, definition: JSON.stringify(sm.definition) }));
+  }
+  const api = await env.cli('apigateway', 'import-rest-api', '--body', `fileb://${options.body ?? join(dir, 'openapi.yaml')}`);
   const apiId = api.id as string;
-  await env.cli('apigateway', 'create-deployment', '--rest-api-id', apiId, '--stage-name', config.stage);
+  await env.cli('apigateway', 'create-deployment', '--rest-api-id', apiId, '--stage-name', stage);
   const listed = await env.cli('apigateway', 'get-resources', '--rest-api-id', apiId);
   const resources = new Map((listed.items as { id: string; path: string }[]).map((r) => [r.path, r.id]));
-  return { apiId, resources, url: `${env.server.url}/restapis/${apiId}/${config.stage}/_user_request_` };
+  return { apiId, resources, url: `${env.server.url}/restapis/${apiId}/${stage}/_user_request_` };
 }
 
 async function post(url: string, body: string, headers: Record<string, string> = {}): Promise<{ status: number; json: Record<string, unknown>; text: string }> {
@@ -95,8 +108,12 @@ test('seed 000: headers reach the workflow only when the template puts them into
 });
 
 test('seed 002: the escaped JSON payload arrives intact; an apostrophe is SerializationException', async () => {
+  const template = join(examples, 'seed-002-json-payload', 'template.yaml');
+  // The OpenAPI document as CloudFormation hands it to API Gateway: the include with its intrinsics resolved.
+  const resolved = join(mkdtempSync(join(tmpdir(), 'stepgate-seed-002-')), 'openapi.json');
+  writeFileSync(resolved, JSON.stringify(loadTemplate(template).apis[0]?.body));
   await withEnv(async (env) => {
-    const { url, apiId, resources } = await setup(env, 'seed-002-json-payload');
+    const { url, apiId, resources } = await setup(env, 'seed-002-json-payload', { body: resolved, createStateMachine: false });
     const payload = { order: { id: 7, items: [{ sku: 'A-1', qty: 2 }], note: 'quote " backslash \\ tab \t newline \n unicode é ✓' }, flag: true, none: null };
     const r = await post(`${url}/execution`, JSON.stringify(payload));
     assert.equal(r.status, 200, r.text);
@@ -110,15 +127,17 @@ test('seed 002: the escaped JSON payload arrives intact; an apostrophe is Serial
 
     const trace = await env.cli('apigateway', 'test-invoke-method', '--rest-api-id', apiId, '--resource-id', resources.get('/execution') as string,
       '--http-method', 'POST', '--path-with-query-string', '/execution', '--body', '{"a":1}');
-    assert.match(String(trace.log), /Endpoint request body after transformations: \{\n {2}"input": "\{\\"a\\":1\}",/);
-  });
+    assert.match(String(trace.log), /Endpoint request body after transformations: \{\n {2}"input": "\{\\"a\\":1\}",\n {2}"name": "[0-9a-f-]{36}",\n {2}"stateMachineArn": "arn:aws:states:us-east-1:000000000000:stateMachine:stepgate-state-machine"/);
+  }, { template });
 });
 
-test('seed 004: synchronous express output mapped to the response, failure to 500 with error and cause', async () => {
+test('seed 004: synchronous express output mapped to the response, failure to 500 with error and cause; quota and disabled key', async () => {
   await withEnv(async (env) => {
     const { apiId, url } = await setup(env, 'seed-004-sync-express');
     const key = await env.cli('apigateway', 'create-api-key', '--name', 'seed-004', '--value', 'Seed004ApiKeyValue0123456789abcdef', '--enabled');
-    const plan = await env.cli('apigateway', 'create-usage-plan', '--name', 'seed-004-plan', '--api-stages', `apiId=${apiId},stage=dev`);
+    // A small daily quota, so the example shows the usage plan at work (FACTS §5.1 step 3).
+    const plan = await env.cli('apigateway', 'create-usage-plan', '--name', 'seed-004-plan', '--api-stages', `apiId=${apiId},stage=dev`,
+      '--quota', 'limit=3,offset=0,period=DAY', '--throttle', 'burstLimit=10,rateLimit=5');
     await env.cli('apigateway', 'create-usage-plan-key', '--usage-plan-id', plan.id as string, '--key-id', key.id as string, '--key-type', 'API_KEY');
 
     // apiKeyRequired without a key: 403 Forbidden (FACTS §5.1 step 3).
@@ -134,5 +153,22 @@ test('seed 004: synchronous express output mapped to the response, failure to 50
     const failed = await post(`${url}/orders`, JSON.stringify({ orderId: '43', reject: true }), headers);
     assert.equal(failed.status, 500, failed.text);
     assert.deepEqual(failed.json, { cause: 'The order was rejected', error: 'OrderRejected' });
+
+    // The third request of the day is the last the quota allows; the fourth is 429 Limit Exceeded
+    // before any workflow runs (FACTS §5.7 QUOTA_EXCEEDED).
+    assert.equal((await post(`${url}/orders`, JSON.stringify({ orderId: '44' }), headers)).status, 200);
+    const over = await post(`${url}/orders`, JSON.stringify({ orderId: '45' }), headers);
+    assert.equal(over.status, 429, over.text);
+    assert.deepEqual(over.json, { message: 'Limit Exceeded' });
+    const day = new Date().toISOString().slice(0, 10);
+    const usage = await env.cli('apigateway', 'get-usage', '--usage-plan-id', plan.id as string, '--start-date', day, '--end-date', day);
+    assert.deepEqual((usage.items as Record<string, number[][]>)[key.id as string], [[3, 0]]);
+
+    // A disabled key is refused (403 Forbidden) even with quota left.
+    await env.cli('apigateway', 'update-usage', '--usage-plan-id', plan.id as string, '--key-id', key.id as string, '--patch-operations', 'op=replace,path=/remaining,value=5');
+    await env.cli('apigateway', 'update-api-key', '--api-key', key.id as string, '--patch-operations', 'op=replace,path=/enabled,value=false');
+    const disabled = await post(`${url}/orders`, JSON.stringify({ orderId: '46' }), headers);
+    assert.equal(disabled.status, 403, disabled.text);
+    assert.deepEqual(disabled.json, { message: 'Forbidden' });
   });
 });

@@ -39,18 +39,36 @@ test('stepgate run: a failing execution exits 1 with error and cause; bad input 
   assert.match(bad.stderr, /the input is not JSON/);
 });
 
-test('stepgate validate: OK, and FAIL with AWS diagnostics and exit 1', () => {
+test('stepgate validate (ASL): OK, and FAIL with AWS diagnostics and exit 1; --json has ValidateStateMachineDefinition\'s fields', () => {
   const good = join(dir, 'good.json');
   writeFileSync(good, JSON.stringify({ StartAt: 'P', States: { P: { Type: 'Pass', End: true } } }));
   const ok = cli('validate', good);
-  assert.equal(ok.status, 0);
-  assert.deepEqual(JSON.parse(ok.stdout), { result: 'OK', diagnostics: [] });
+  assert.equal(ok.status, 0, ok.stderr);
+  assert.match(ok.stdout, /good\.json: state machine definition \(STANDARD\) OK/);
   const badFile = join(dir, 'bad.json');
   writeFileSync(badFile, JSON.stringify({ StartAt: 'P', States: { P: { Type: 'Pasz', End: true } } }));
   const bad = cli('validate', badFile);
   assert.equal(bad.status, 1);
-  const res = JSON.parse(bad.stdout) as { result: string; diagnostics: { code: string; location: string }[] };
+  assert.match(bad.stdout, /bad\.json: state machine definition \(STANDARD\) FAIL\n {2}error SCHEMA_VALIDATION_FAILED at \/States\/P\/Type: /);
+  const json = cli('validate', badFile, '--json');
+  assert.equal(json.status, 1);
+  const res = JSON.parse(json.stdout) as { result: string; files: { kind: string; result: string; diagnostics: { severity: string; code: string; location: string }[] }[] };
   assert.equal(res.result, 'FAIL');
-  assert.equal(res.diagnostics[0]?.code, 'SCHEMA_VALIDATION_FAILED');
-  assert.equal(res.diagnostics[0]?.location, '/States/P/Type');
+  assert.equal(res.files[0]?.kind, 'asl');
+  assert.equal(res.files[0]?.diagnostics[0]?.severity, 'ERROR');
+  assert.equal(res.files[0]?.diagnostics[0]?.code, 'SCHEMA_VALIDATION_FAILED');
+  assert.equal(res.files[0]?.diagnostics[0]?.location, '/States/P/Type');
+});
+
+test('stepgate validate (ASL): --type EXPRESS applies the Express rules; a bad --type is a usage error', () => {
+  // Express workflows do not support .sync / .waitForTaskToken (AWS Step Functions developer guide).
+  const def = join(dir, 'sync.json');
+  writeFileSync(def, JSON.stringify({ StartAt: 'T', States: { T: { Type: 'Task', Resource: 'arn:aws:states:::states:startExecution.sync', Parameters: { StateMachineArn: 'arn:aws:states:us-east-1:000000000000:stateMachine:x' }, End: true } } }));
+  assert.equal(cli('validate', def).status, 0);
+  const express = cli('validate', def, '--type', 'EXPRESS');
+  assert.equal(express.status, 1, express.stdout);
+  assert.match(express.stdout, /\(EXPRESS\) FAIL/);
+  const usage = cli('validate', def, '--type', 'BATCH');
+  assert.equal(usage.status, 2);
+  assert.match(usage.stderr, /--type must be STANDARD or EXPRESS, got BATCH/);
 });

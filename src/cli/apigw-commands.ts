@@ -31,6 +31,7 @@ const pairs = (list: string[]): Record<string, string> => Object.fromEntries(lis
 
 export function addApiGatewayCommands(program: Command): void {
   program.command('test-invoke')
+    .summary('TestInvokeMethod: a request through every mapping step, logged')
     .description('run TestInvokeMethod on a running stepgate and print the execution log')
     .requiredOption('--rest-api-id <id>', 'REST API id')
     .option('--resource-path <path>', 'resource path, e.g. /orders/{id} (or --resource-id)')
@@ -42,6 +43,10 @@ export function addApiGatewayCommands(program: Command): void {
     .option('--stage-variable <name=value>', 'stage variable (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[])
     .option('--endpoint <url>', 'stepgate URL', 'http://127.0.0.1:4599')
     .option('--json', 'print the whole TestInvokeMethod answer as JSON')
+    .addHelpText('after', `
+Example:
+  $ stepgate test-invoke --rest-api-id abc123defg --resource-path /orders -X POST \\
+      -d '{"item":"tea"}' -H Content-Type=application/json`)
     .action(async (o: TestInvokeOptions) => {
       try {
         let resourceId = o.resourceId;

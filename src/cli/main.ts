@@ -1,13 +1,13 @@
 #!/usr/bin/env node
-// The stepgate command line: argument parsing and printing only (DESIGN layers). `stepgate start`
-// serves every endpoint on one port until SIGINT/SIGTERM.
+// The stepgate command line: argument parsing and printing only (DESIGN layers). Each command lives in
+// the module that adds it: start (start-command.ts), validate and run (local-commands.ts), test-invoke
+// (apigw-commands.ts), invoke / exec / executions / history (server-commands.ts).
 import { readFileSync } from 'node:fs';
-import { Command, InvalidArgumentError } from 'commander';
-import { DEFAULT_HOST, DEFAULT_PORT, startServer } from '../server/server.js';
-import { DEFAULT_SQLITE_PATH } from '../store/open.js';
+import { Command } from 'commander';
 import { addLocalCommands } from './local-commands.js';
 import { addApiGatewayCommands } from './apigw-commands.js';
-import { addServerCommands } from './server-commands.js';
+import { addServerCommands, usageExit } from './server-commands.js';
+import { addStartCommand } from './start-command.js';
 
 function version(): string {
   try {
@@ -17,79 +17,25 @@ function version(): string {
   }
 }
 
-function number(name: string, min: number, integer: boolean) {
-  return (value: string): number => {
-    const n = Number(value);
-    if (!Number.isFinite(n) || n < min || (integer && !Number.isInteger(n))) throw new InvalidArgumentError(`${name} must be ${integer ? 'an integer' : 'a number'} ≥ ${min}`);
-    return n;
-  };
-}
-
-const LOG_LEVELS = ['error', 'warn', 'info', 'debug'] as const;
-
 const program = new Command();
-program.name('stepgate').description('AWS API Gateway and AWS Step Functions on your own machine').version(version(), '-v, --version');
+program.name('stepgate')
+  .description('AWS API Gateway (REST APIs) and AWS Step Functions on your own machine, with AWS\'s exact behaviour')
+  .version(version(), '-v, --version')
+  // usage errors (unknown option, missing argument) exit 2 in every command
+  .exitOverride(usageExit)
+  // the command list shows names only, so each summary fits on one line
+  .configureHelp({ subcommandTerm: (cmd) => cmd.name() })
+  .addHelpText('after', `
+Examples:
+  $ stepgate start examples/orders-sam/template.yaml --watch   # serve a SAM stack on http://127.0.0.1:4599
+  $ stepgate validate template.yaml openapi.yaml               # check files the way AWS would
+  $ stepgate invoke POST /orders -d '{"item":"tea","quantity":4}'
+  $ stepgate exec orders-dev --input '{"item":"tea","quantity":4}'
+  $ stepgate run workflow.asl.json --input '{}'                # one execution, no server
 
-program.command('start')
-  .description('serve Step Functions, API Gateway and Lambda on one port, optionally bringing up a SAM / CloudFormation template')
-  .argument('[template]', 'SAM / CloudFormation template (YAML or JSON) to bring up')
-  .option('-p, --port <port>', 'port to listen on', number('--port', 0, true), DEFAULT_PORT)
-  .option('--host <host>', 'address to listen on', DEFAULT_HOST)
-  .option('--store <store>', 'memory | sqlite:PATH', `sqlite:${DEFAULT_SQLITE_PATH}`)
-  .option('--time-scale <n>', 'multiplies Wait and retry delays (0 = no waiting)', number('--time-scale', 0, false), 1)
-  .option('--region <region>', 'AWS region of the ARNs', 'us-east-1')
-  .option('--account-id <id>', 'AWS account id of the ARNs', '000000000000')
-  .option('--log-level <level>', `one of ${LOG_LEVELS.join(', ')}`, 'info')
-  .option('--mock-config <path>', 'Step Functions Local MockConfigFile (default: $SFN_MOCK_CONFIG)', process.env.SFN_MOCK_CONFIG)
-  .option('--parameter-overrides <pairs...>', 'template parameters as Name=Value')
-  .option('--stack-name <name>', 'stack name (AWS::StackName)', 'stepgate')
-  .action(async (template: string | undefined, o: { port: number; host: string; store: string; timeScale: number; region: string; accountId: string; logLevel: string; mockConfig?: string; parameterOverrides?: string[]; stackName: string }) => {
-    const quiet = o.logLevel === 'error';
-    const log = (m: string): void => { if (o.logLevel !== 'error') console.error(`stepgate: ${m}`); };
-    const overrides: Record<string, string> = {};
-    for (const pair of o.parameterOverrides ?? []) {
-      const i = pair.indexOf('=');
-      if (i <= 0) { console.error(`stepgate: --parameter-overrides takes Name=Value, got ${pair}`); process.exit(2); }
-      overrides[pair.slice(0, i).replace(/^ParameterKey=/, '')] = pair.slice(i + 1);
-    }
-    let server;
-    try {
-      server = await startServer({
-        port: o.port, host: o.host, store: o.store, timeScale: o.timeScale, region: o.region, accountId: o.accountId, log,
-        ...(o.mockConfig ? { mockConfig: o.mockConfig } : {}),
-        ...(template !== undefined ? { template, parameterOverrides: overrides, stackName: o.stackName } : {}),
-      });
-    } catch (e) {
-      console.error(`stepgate: cannot start: ${e instanceof Error ? e.message : String(e)}`);
-      process.exit(1);
-    }
-    if (!quiet) {
-      console.log(`stepgate ${version()} listening on ${server.url}`);
-      console.log(`  Step Functions API: ${server.url}  (aws stepfunctions --endpoint-url ${server.url})`);
-      console.log(`  Lambda API:         ${server.url}  (aws lambda --endpoint-url ${server.url})`);
-      console.log(`  API Gateway: ${server.url}/restapis  (aws apigateway --endpoint-url ${server.url}); invoke ${server.url}/restapis/{apiId}/{stage}/_user_request_/{path}`);
-      console.log(`  store: ${o.store}   time-scale: ${o.timeScale}   region: ${o.region}   account: ${o.accountId}`);
-      if (server.resumed > 0) console.log(`  resumed ${server.resumed} running execution(s)`);
-      const stack = server.stack;
-      if (stack) {
-        console.log(`  stack ${o.stackName} from ${template}:`);
-        for (const a of stack.apis) console.log(`    API ${a.logicalId} (stage ${a.stageName}): ${server.url}/restapis/${a.apiId}/${a.stageName}/_user_request_/  or  http://${a.apiId}.execute-api.localhost:${server.port}/${a.stageName}/`);
-        for (const m of stack.stateMachines) console.log(`    state machine ${m.logicalId}: ${m.arn}`);
-        for (const f of stack.functions) console.log(`    function ${f.logicalId}: ${f.name}`);
-        for (const u of stack.unsupported) console.log(`    not run locally: ${u}`);
-      }
-    }
-    let stopping = false;
-    const stop = (signal: string): void => {
-      if (stopping) return;
-      stopping = true;
-      if (!quiet) console.log(`stepgate: ${signal}, shutting down`);
-      void server.close().then(() => process.exit(0), () => process.exit(1));
-    };
-    process.on('SIGINT', () => stop('SIGINT'));
-    process.on('SIGTERM', () => stop('SIGTERM'));
-  });
+Run \`stepgate <command> --help\` for a command's options. Exit codes: 0 ok, 1 failed, 2 usage error.`);
 
+addStartCommand(program, version());
 addLocalCommands(program);
 addApiGatewayCommands(program);
 addServerCommands(program);

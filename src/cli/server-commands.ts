@@ -4,6 +4,7 @@
 // Exit codes: 0 ok; 1 a failed / timed-out / aborted execution, an HTTP status ≥ 400, an AWS error or an
 // unreachable server; 2 a usage error (bad arguments, input that is not JSON, an ambiguous API).
 import type { Command, CommanderError } from 'commander';
+import { colours, progress, type Paint } from './terminal.js';
 
 export const DEFAULT_ENDPOINT = 'http://127.0.0.1:4599';
 
@@ -16,15 +17,6 @@ class UsageError extends Error {}
 class RemoteError extends Error {}
 
 // ── output ─────────────────────────────────────────────────────────────────────────────────────────
-
-/** ANSI colours, only when stdout is a terminal (and NO_COLOR is not set). */
-function painter(enabled: boolean) {
-  const wrap = (code: string) => (s: string): string => (enabled ? `\x1b[${code}m${s}\x1b[0m` : s);
-  return { bold: wrap('1'), dim: wrap('2'), red: wrap('31'), green: wrap('32'), yellow: wrap('33'), cyan: wrap('36') };
-}
-type Paint = ReturnType<typeof painter>;
-
-const colours = (json: boolean | undefined): Paint => painter(!json && process.stdout.isTTY === true && !process.env.NO_COLOR);
 
 function statusColour(p: Paint, status: string): string {
   if (status === 'SUCCEEDED') return p.green(status);
@@ -186,7 +178,7 @@ function handled<A extends unknown[]>(fn: (...args: A) => Promise<number>) {
 }
 
 /** Commander's own usage errors (missing argument, unknown option) exit 2, help and version 0. */
-function usageExit(err: CommanderError): never {
+export function usageExit(err: CommanderError): never {
   process.exit(err.exitCode === 0 ? 0 : 2);
 }
 
@@ -264,7 +256,13 @@ async function exec(ref: string, o: ExecOptions): Promise<number> {
   const start = { stateMachineArn: arn, input: JSON.stringify(input), ...(o.name !== undefined ? { name: o.name } : {}) };
   if (machine.type === 'EXPRESS') {
     // Express workflows answer synchronously and keep no execution history (AWS).
-    const x = await sfn(o.endpoint, 'StartSyncExecution', start);
+    const running = progress(`running ${String(machine.name)} (StartSyncExecution)`, { json: o.json });
+    let x: Json;
+    try {
+      x = await sfn(o.endpoint, 'StartSyncExecution', start);
+    } finally {
+      running.done();
+    }
     if (o.json) console.log(JSON.stringify(executionJson(x), null, 2));
     else console.log(`${p.dim(`${String(x.executionArn)} (EXPRESS: no execution history)`)}\n${outcome(x, p)}`);
     return x.status === 'SUCCEEDED' ? 0 : 1;
@@ -272,10 +270,16 @@ async function exec(ref: string, o: ExecOptions): Promise<number> {
   const started = await sfn(o.endpoint, 'StartExecution', start);
   const executionArn = started.executionArn as string;
   const deadline = timeoutMs === undefined ? Infinity : Date.now() + timeoutMs;
-  let x = await sfn(o.endpoint, 'DescribeExecution', { executionArn });
-  for (let wait = 10; x.status === 'RUNNING' && Date.now() < deadline; wait = Math.min(wait * 2, 500)) {
-    await sleep(wait);
+  const waiting = progress(`waiting for execution ${String(started.executionArn).split(':').pop() ?? ''}`, { json: o.json });
+  let x: Json;
+  try {
     x = await sfn(o.endpoint, 'DescribeExecution', { executionArn });
+    for (let wait = 10; x.status === 'RUNNING' && Date.now() < deadline; wait = Math.min(wait * 2, 500)) {
+      await sleep(wait);
+      x = await sfn(o.endpoint, 'DescribeExecution', { executionArn });
+    }
+  } finally {
+    waiting.done();
   }
   const events = await history(o.endpoint, executionArn);
   if (o.json) console.log(JSON.stringify(executionJson(x, events), null, 2));
@@ -333,6 +337,7 @@ export function addServerCommands(program: Command): void {
   const endpoint = ['--endpoint <url>', 'URL of a running stepgate', DEFAULT_ENDPOINT] as const;
 
   program.command('invoke')
+    .summary('call an API route of a running server, print the response')
     .description('call an API Gateway route of a running stepgate and print status, headers (-i) and body (exit 1 on HTTP ≥ 400)')
     .argument('<method>', 'HTTP method')
     .argument('<path>', 'resource path (e.g. /orders), /restapis/{id}/{stage}/_user_request_/… or a full URL')
@@ -343,10 +348,16 @@ export function addServerCommands(program: Command): void {
     .option('-i, --include', 'print the response headers')
     .option(...endpoint)
     .option('--json', 'print {url, status, headers, body} as JSON')
+    .addHelpText('after', `
+Examples:
+  $ stepgate invoke POST /orders -d '{"item":"tea","quantity":4}'
+  $ stepgate invoke GET /orders/7 --api orders --stage dev -i
+  $ stepgate invoke POST http://abc123defg.execute-api.localhost:4599/dev/orders -H 'x-api-key: KEY' -d '{}'`)
     .exitOverride(usageExit)
     .action(handled(invoke));
 
   program.command('exec')
+    .summary('start an execution, wait, print its history and outcome')
     .description('start an execution on a running stepgate, wait for its end and print its history, status and output (exit 1 unless SUCCEEDED)')
     .argument('<state-machine>', 'state machine ARN or name')
     .option('--input <json>', 'execution input', '{}')
@@ -354,23 +365,36 @@ export function addServerCommands(program: Command): void {
     .option('--timeout <seconds>', 'stop waiting after this long (exit 1)')
     .option(...endpoint)
     .option('--json', 'print the execution and its events as JSON')
+    .addHelpText('after', `
+Examples:
+  $ stepgate exec orders-dev --input '{"item":"tea","quantity":4}'
+  $ stepgate exec arn:aws:states:us-east-1:000000000000:stateMachine:bills --timeout 30 --json`)
     .exitOverride(usageExit)
     .action(handled(exec));
 
   program.command('executions')
+    .summary('list executions, newest first')
     .description('list the executions of one state machine, or of every Standard state machine, newest first')
     .argument('[state-machine]', 'state machine ARN or name')
     .option('--status <status>', `only executions with this status (${STATUSES.join(', ')})`)
     .option(...endpoint)
     .option('--json', 'print {executions: [...]} as ListExecutions returns them')
+    .addHelpText('after', `
+Examples:
+  $ stepgate executions
+  $ stepgate executions orders-dev --status FAILED`)
     .exitOverride(usageExit)
     .action(handled(executions));
 
   program.command('history')
+    .summary('print an execution\'s event history and outcome')
     .description('print the event history, status and output of an execution (exit 1 if it failed, timed out or was aborted)')
     .argument('<execution-arn>', 'execution ARN')
     .option(...endpoint)
     .option('--json', 'print the execution and its events as JSON')
+    .addHelpText('after', `
+Example:
+  $ stepgate history arn:aws:states:us-east-1:000000000000:execution:orders-dev:1f0c…`)
     .exitOverride(usageExit)
     .action(handled(showHistory));
 }
