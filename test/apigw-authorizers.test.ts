@@ -498,3 +498,42 @@ describe('management API', () => {
     assert.equal((await patched.json() as Json).authorizationType, 'CUSTOM');
   });
 });
+
+describe('resource policy with a Lambda authorizer', () => {
+  test('an explicit Deny in the resource policy refuses before the authorizer runs', async () => {
+    const doc = {
+      openapi: '3.0.1', info: { title: 'policy-first', version: '1' },
+      'x-amazon-apigateway-policy': {
+        Version: '2012-10-17',
+        Statement: [
+          { Effect: 'Allow', Principal: '*', Action: 'execute-api:Invoke', Resource: 'execute-api:/*' },
+          { Effect: 'Deny', Principal: '*', Action: 'execute-api:Invoke', Resource: 'execute-api:/*/GET/denied', Condition: { IpAddress: { 'aws:SourceIp': '127.0.0.0/8' } } },
+        ],
+      },
+      components: {
+        securitySchemes: {
+          tok: {
+            type: 'apiKey', name: 'Authorization', in: 'header', 'x-amazon-apigateway-authtype': 'custom',
+            'x-amazon-apigateway-authorizer': { type: 'token', authorizerUri: lambdaUri('authz'), authorizerResultTtlInSeconds: 0 },
+          },
+        },
+      },
+      paths: {
+        '/denied': { get: { security: [{ tok: [] }], ...mock('{"ok":true}') } },
+        '/open': { get: { security: [{ tok: [] }], ...mock('{"principalId":"$context.authorizer.principalId"}') } },
+      },
+    };
+    const imported = await fetch(`${server.url}/restapis?mode=import`, { method: 'POST', body: JSON.stringify(doc) });
+    const id = (await imported.json() as Json).id as string;
+    assert.equal(imported.status, 201);
+    assert.equal((await fetch(`${server.url}/restapis/${id}/deployments`, { method: 'POST', body: JSON.stringify({ stageName: 'dev' }) })).status, 201);
+    const denied = await fetch(`${server.url}/restapis/${id}/dev/_user_request_/denied`, { headers: { Authorization: 'allow:policyfirst' } });
+    assert.equal(denied.status, 403);
+    assert.match(await denied.text(), /^\{"Message":"User: anonymous is not authorized to perform: execute-api:Invoke on resource: arn:aws:execute-api:us-east-1:\*{8}\d{4}:[a-z0-9]+\/dev\/GET\/denied with an explicit deny"\}$/);
+    assert.equal(invocationsWith('allow:policyfirst'), 0);
+    // the same caller on a path the policy allows goes on to the authorizer
+    const open = await fetch(`${server.url}/restapis/${id}/dev/_user_request_/open`, { headers: { Authorization: 'allow:policyfirst' } });
+    assert.equal(open.status, 200, await open.clone().text());
+    assert.equal(invocationsWith('allow:policyfirst'), 1);
+  });
+});
