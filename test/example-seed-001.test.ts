@@ -11,6 +11,7 @@ import { createHash } from 'node:crypto';
 import { request } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { startExample } from './example-support.js';
 
 const run = promisify(execFile);
 const repo = fileURLToPath(new URL('..', import.meta.url));
@@ -137,4 +138,25 @@ test('seed 001: without AWS_IAM the mapped Authorization header reaches the endp
   assert.equal(r.json.body.Authorization, 'Bearer my-token');
   assert.equal(r.json.body.UserARN, '');
   assert.equal(r.json.body.identity.caller, '');
+});
+
+test('seed 001 from its template: stepgate start template.yaml --credentials, signed by Host form too', async () => {
+  const backend = await startProcess([`${dir}/backend.mjs`, '0'], /listening on http:\/\/127\.0\.0\.1:(\d+)/);
+  const example = await startExample(`${dir}/template.yaml`, ['--credentials', `${dir}/credentials.json`, '--parameter-overrides', `BackendPort=${backend.match[1] as string}`]);
+  try {
+    const api = example.apis[0];
+    assert.ok(api, example.banner);
+    assert.equal(api.stage, 'dev');
+    for (const base of [api.pathUrl, api.hostUrl]) {
+      const r = await signedRequest(`${base.replace(/\/$/, '')}/resource/42`, NICK);
+      assert.equal(r.status, 'HTTP 200 (x-amzn-ErrorType: -)', base);
+      assert.equal(r.json.headers.authorization, undefined);
+      assert.equal(r.json.body.UserARN, 'arn:aws:iam::000000000000:user/nick');
+    }
+    const unsigned = await curl(`${api.pathUrl.replace(/\/$/, '')}/resource/42`);
+    assert.equal(unsigned.status, 403);
+    assert.equal(unsigned.errorType, 'MissingAuthenticationTokenException');
+  } finally {
+    await example.stop();
+  }
 });
