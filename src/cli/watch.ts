@@ -61,6 +61,8 @@ export function watchSet(templateFile: string, plan: StackPlan | undefined, para
   } catch {
     // unreadable or broken for now: the template itself is still watched
   }
+  // The loader's own list is exact; scanning the text also covers a template that does not load now.
+  for (const f of plan?.files ?? []) files.add(f);
   for (const f of referencedFiles(parsed, dirname(file), parameterValues)) files.add(f);
   const trees = new Set<string>();
   for (const f of plan?.functions ?? []) if (f.codeDir !== undefined && existsSync(f.codeDir)) trees.add(f.codeDir);

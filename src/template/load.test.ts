@@ -107,6 +107,8 @@ const FILES = {
 test('SAM template: parameters, Globals, mappings, Sub/GetAtt/Ref, AWS::Include, conditions, outputs', () => {
   const dir = project(FILES);
   const plan = loadTemplate(join(dir, 'template.yaml'), { stackName: 'shop', region: 'eu-west-1', accountId: '123456789012' });
+  // every file it was read from (what `start --watch` watches)
+  assert.deepEqual([...plan.files].sort(), ['flow.asl.json', 'openapi.yaml', 'template.yaml'].map((f) => join(dir, f)).sort());
   // Ref to a state machine is its ARN; Ref to a function is its name; GetAtt Function.Arn is the ARN.
   assert.equal(plan.outputs.WorkflowArn, 'arn:aws:states:eu-west-1:123456789012:stateMachine:orders-dev');
   assert.equal(plan.outputs.Joined, 'eu-west-1-123456789012-Worker');
@@ -202,4 +204,31 @@ test('JSON templates, Fn::Select/Split/Base64/GetAZs and AWS::NoValue', () => {
   assert.equal(fn?.inlineCode, 'exports.handler = async () => 1;');
   assert.equal(fn?.timeout, 3); // NoValue removed Timeout → Lambda's default of 3 s
   assert.deepEqual(fn?.environment, { B64: 'aGk=', AZ: 'us-east-1a' });
+});
+
+test('SAM Api: !Ref Api.Stage is the stage name; DependsOn may name the generated <Api><Stage>Stage', () => {
+  const dir = project({
+    'template.yaml': `Transform: AWS::Serverless-2016-10-31
+Parameters:
+  Env: { Type: String, Default: dev }
+Resources:
+  Orders:
+    Type: AWS::Serverless::Api
+    Properties:
+      StageName: !Ref Env
+      DefinitionBody: { openapi: 3.0.1, info: { title: t, version: '1' }, paths: {} }
+  Key:
+    Type: AWS::ApiGateway::ApiKey
+    DependsOn: OrdersdevStage
+    Properties:
+      Enabled: true
+      StageKeys: [{ RestApiId: !Ref Orders, StageName: !Ref Orders.Stage }]
+Outputs:
+  Stage: { Value: !Ref Orders.Stage }
+`,
+  });
+  const plan = loadTemplate(join(dir, 'template.yaml'), { stackName: 'shop' });
+  assert.equal(plan.outputs.Stage, 'dev');
+  const prod = loadTemplate(join(dir, 'template.yaml'), { stackName: 'shop', parameterOverrides: { Env: 'prod' } });
+  assert.equal(prod.outputs.Stage, 'prod');
 });

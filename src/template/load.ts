@@ -95,6 +95,8 @@ export interface StackPlan {
   roles: { logicalId: string; name: string; arn: string }[];
   unsupported: UnsupportedResource[];
   outputs: Record<string, unknown>;
+  /** every file the plan was read from: the template, then each AWS::Include / DefinitionUri location */
+  files: string[];
 }
 
 /** file extensions the local Lambda runtime loads a handler module from */
@@ -263,6 +265,16 @@ export function planTemplate(template: Record<string, unknown>, opts: PlanContex
     physical.set(generated.usagePlan, apigwPhysical('AWS::ApiGateway::UsagePlan', generated.usagePlan, stackName, () => undefined) as PhysicalResource);
     physical.set(generated.usagePlanKey, apigwPhysical('AWS::ApiGateway::UsagePlanKey', generated.usagePlanKey, stackName, () => undefined) as PhysicalResource);
   };
+  /**
+   * SAM's generated stage of an Api: `!Ref Api.Stage` is the stage name, and DependsOn may name the
+   * generated `<Api><StageName>Stage` (SAM "Generated AWS CloudFormation resources for AWS SAM", Api).
+   */
+  const registerSamStage = (apiLogicalId: string, stageName: string): void => {
+    if (stageName === '') return;
+    const stage: PhysicalResource = { type: 'AWS::ApiGateway::Stage', ref: stageName, atts: {} };
+    physical.set(`${apiLogicalId}.Stage`, stage);
+    physical.set(`${apiLogicalId}${stageName}Stage`, stage);
+  };
   const nameOf = (id: string, props: Record<string, unknown>, key: string, dflt: string): string => {
     if (!(key in props)) return dflt;
     const v = located(where(id), () => resolveValue(props[key], { ...ctx, logicalId: id, refOf: () => undefined }));
@@ -290,7 +302,10 @@ export function planTemplate(template: Record<string, unknown>, opts: PlanContex
       case 'AWS::ApiGateway::RestApi': {
         const apiId = apiIdFor(stackName, id);
         physical.set(id, { type, ref: apiId, atts: { RestApiId: apiId, RootResourceId: apiIdFor(stackName, `${id}/`) } });
-        if (type === 'AWS::Serverless::Api') registerUsagePlan(id, withGlobals(type, props, globals));
+        if (type === 'AWS::Serverless::Api') {
+          registerUsagePlan(id, withGlobals(type, props, globals));
+          registerSamStage(id, nameOf(id, withGlobals(type, props, globals), 'StageName', ''));
+        }
         break;
       }
       case 'AWS::IAM::Role': {
@@ -315,11 +330,12 @@ export function planTemplate(template: Record<string, unknown>, opts: PlanContex
     const implicitId = apiIdFor(stackName, 'ServerlessRestApi');
     physical.set('ServerlessRestApi', { type: 'AWS::Serverless::Api', ref: implicitId, atts: { RestApiId: implicitId, RootResourceId: apiIdFor(stackName, 'ServerlessRestApi/') } });
     registerUsagePlan('ServerlessRestApi', withGlobals('AWS::Serverless::Api', {}, globals));
+    registerSamStage('ServerlessRestApi', 'Prod');
   }
 
   const plan: StackPlan = {
     file, stackName, region, accountId, parameters,
-    stateMachines: [], functions: [], apis: [], apiKeys: [], usagePlans: [], usagePlanKeys: [], roles: [], unsupported: [], outputs: {},
+    stateMachines: [], functions: [], apis: [], apiKeys: [], usagePlans: [], usagePlanKeys: [], roles: [], unsupported: [], outputs: {}, files: [],
   };
   /** AWS::Serverless::Api resources (and the implicit API): resolved properties, whether SAM writes the definition */
   const samApis = new Map<string, SamApi>();
@@ -425,6 +441,7 @@ export function planTemplate(template: Record<string, unknown>, opts: PlanContex
       plan.outputs[k] = located(at, () => resolveValue(o.Value, { ...ctx, logicalId: `Outputs.${k}` }));
     }
   }
+  plan.files = [file, ...includeCache.keys()];
   return plan;
 }
 
