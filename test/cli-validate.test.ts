@@ -137,6 +137,29 @@ test('template parameters: one without Default fails until --parameter-overrides
   assert.equal(json(withIt.stdout).files[0]?.result, 'OK');
 });
 
+test('Fn::ImportValue: unknown exports fail; --imports gives them as a map or as list-exports output', () => {
+  const t = file('imports.yaml', [
+    'Resources:',
+    '  Flow:',
+    '    Type: AWS::StepFunctions::StateMachine',
+    '    Properties:',
+    '      RoleArn: !ImportValue shared-role',
+    '      Definition: {StartAt: P, States: {P: {Type: Pass, End: true}}}',
+  ].join('\n'));
+  const without = cli('validate', t);
+  assert.equal(without.status, 1);
+  assert.match(without.stdout, /Fn::ImportValue shared-role: no such export/);
+  const map = file('imports-map.json', JSON.stringify({ 'shared-role': 'arn:aws:iam::000000000000:role/shared' }));
+  assert.equal(cli('validate', t, '--imports', map).status, 0);
+  const listed = file('imports-list.json', JSON.stringify({ Exports: [{ ExportingStackId: 'arn:aws:cloudformation:us-east-1:000000000000:stack/base/1', Name: 'shared-role', Value: 'arn:aws:iam::000000000000:role/shared' }] }));
+  assert.equal(cli('validate', t, '--imports', listed).status, 0);
+  // a broken imports file is a usage error
+  const broken = cli('validate', t, '--imports', file('imports-bad.json', '{"Exports": [{"Value": 1}]}'));
+  assert.equal(broken.status, 2);
+  assert.match(broken.stderr, /Exports\[0\] needs a Name and a Value/);
+  assert.equal(cli('validate', t, '--imports', join(dir, 'missing.json')).status, 2);
+});
+
 test('OpenAPI files: warnings are reported and pass, --fail-on-warnings fails them; errors fail as BadRequestException', () => {
   const warn = file('warn.json', JSON.stringify({ swagger: '2.0', info: { title: 't', version: '1' }, paths: { '/x': { get: { responses: {} } } } }));
   const ok = cli('validate', warn, '--json');

@@ -8,6 +8,7 @@ import type { Command } from 'commander';
 import type { Diagnostic } from '../asl/validate.js';
 import { loadStateMachine, InvalidDefinitionError } from '../sfn/machine.js';
 import { colours, type Paint } from './terminal.js';
+import { readImports } from '../template/imports.js';
 import {
   detectKind, FileKind, validateAsl, validateOpenApi, validateTemplate, type FileReport, type ImportCheck, type TemplateProblem,
 } from './validation.js';
@@ -88,7 +89,7 @@ export function describeReport(r: FileReport, p: Paint): string {
   return out.join('\n');
 }
 
-interface ValidateOptions { type?: string; json?: boolean; failOnWarnings?: boolean; parameterOverrides?: string[]; stackName: string; region: string; accountId: string }
+interface ValidateOptions { type?: string; json?: boolean; failOnWarnings?: boolean; parameterOverrides?: string[]; stackName: string; region: string; accountId: string; imports?: string }
 
 function validate(files: string[], o: ValidateOptions): void {
   const overrides: Record<string, string> = {};
@@ -96,6 +97,10 @@ function validate(files: string[], o: ValidateOptions): void {
     const i = pair.indexOf('=');
     if (i <= 0) { console.error(`stepgate: --parameter-overrides takes Name=Value, got ${pair}`); process.exit(2); }
     overrides[pair.slice(0, i).replace(/^ParameterKey=/, '')] = pair.slice(i + 1);
+  }
+  let imports: Record<string, unknown> | undefined;
+  if (o.imports !== undefined) {
+    try { imports = readImports(o.imports); } catch (e) { console.error(`stepgate: ${e instanceof Error ? e.message : String(e)}`); process.exit(2); }
   }
   const type = o.type !== undefined ? machineType(o.type) : undefined;
   // Every file must be readable and recognisable before anything is reported (usage errors: exit 2).
@@ -113,7 +118,7 @@ function validate(files: string[], o: ValidateOptions): void {
     if (kind === FileKind.Asl) return validateAsl(file, text, type ?? 'STANDARD');
     if (kind === FileKind.OpenApi) return validateOpenApi(file, text, { failOnWarnings });
     return validateTemplate(file, {
-      failOnWarnings, parameterOverrides: overrides, stackName: o.stackName, region: o.region, accountId: o.accountId,
+      failOnWarnings, parameterOverrides: overrides, stackName: o.stackName, region: o.region, accountId: o.accountId, ...(imports ? { imports } : {}),
     }).report;
   });
   const ok = reports.every((r) => r.result === 'OK');
@@ -134,6 +139,7 @@ export function addLocalCommands(program: Command): void {
     .option('--fail-on-warnings', 'OpenAPI import warnings fail too (ImportRestApi failonwarnings=true)')
     .option('--parameter-overrides <pairs...>', 'template parameters as Name=Value')
     .option('--stack-name <name>', 'stack name (AWS::StackName)', 'stepgate')
+    .option('--imports <file>', 'values for Fn::ImportValue: JSON {"ExportName": value} or `aws cloudformation list-exports` output')
     .option('--region <region>', 'AWS region of the ARNs', 'us-east-1')
     .option('--account-id <id>', 'AWS account id of the ARNs', '000000000000')
     .option('--json', 'print {result, files: [...]} as JSON')

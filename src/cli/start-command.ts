@@ -5,6 +5,7 @@ import { InvalidArgumentError, type Command } from 'commander';
 import { DEFAULT_HOST, DEFAULT_PORT, startServer, type StepgateServer } from '../server/server.js';
 import { DEFAULT_SQLITE_PATH } from '../store/open.js';
 import { loadTemplate, type LoadTemplateOptions, type StackPlan } from '../template/load.js';
+import { readImports } from '../template/imports.js';
 import { describeReport, formatTemplateProblem } from './local-commands.js';
 import { colours, painter, progress } from './terminal.js';
 import { checkPlan, templateProblem } from './validation.js';
@@ -22,7 +23,7 @@ const LOG_LEVELS = ['error', 'warn', 'info', 'debug'] as const;
 
 interface StartOptions {
   port: number; host: string; store: string; timeScale: number; region: string; accountId: string; logLevel: string;
-  mockConfig?: string; parameterOverrides?: string[]; stackName: string; watch?: boolean; jwks?: string; credentials?: string;
+  mockConfig?: string; parameterOverrides?: string[]; stackName: string; watch?: boolean; jwks?: string; credentials?: string; imports?: string;
 }
 
 type Json = Record<string, unknown>;
@@ -184,6 +185,7 @@ export function addStartCommand(program: Command, version: string): void {
     .option('--mock-config <path>', 'Step Functions Local MockConfigFile (default: $SFN_MOCK_CONFIG)', process.env.SFN_MOCK_CONFIG)
     .option('--parameter-overrides <pairs...>', 'template parameters as Name=Value')
     .option('--stack-name <name>', 'stack name (AWS::StackName)', 'stepgate')
+    .option('--imports <file>', 'values for Fn::ImportValue: JSON {"ExportName": value} or `aws cloudformation list-exports` output')
     .option('-w, --watch', 'deploy the template again when it or a file it refers to changes')
     .option('--jwks <file>', 'keys of Cognito user pool authorizers: a JWKS, or {"<user pool ARN or id>": JWKS | file | URL}')
     .option('--credentials <file>', 'access keys AWS_IAM methods accept: JSON or AWS shared-credentials file (default: $STEPGATE_CREDENTIALS, else the built-in test keys)', process.env.STEPGATE_CREDENTIALS)
@@ -207,6 +209,10 @@ Examples:
         overrides[pair.slice(0, i).replace(/^ParameterKey=/, '')] = pair.slice(i + 1);
       }
       if (o.watch && template === undefined) { console.error('stepgate: --watch needs a template to watch'); process.exit(2); }
+      let imports: Record<string, unknown> | undefined;
+      if (o.imports !== undefined) {
+        try { imports = readImports(o.imports); } catch (e) { console.error(`stepgate: ${e instanceof Error ? e.message : String(e)}`); process.exit(2); }
+      }
       const starting = progress('starting stepgate', { json: quiet });
       let server: StepgateServer;
       try {
@@ -216,7 +222,7 @@ Examples:
           ...(o.mockConfig ? { mockConfig: o.mockConfig } : {}),
           ...(o.jwks ? { jwks: o.jwks } : {}),
           ...(o.credentials ? { credentials: o.credentials } : {}),
-          ...(template !== undefined ? { template, parameterOverrides: overrides, stackName: o.stackName } : {}),
+          ...(template !== undefined ? { template, parameterOverrides: overrides, stackName: o.stackName, ...(imports ? { imports } : {}) } : {}),
         });
       } catch (e) {
         starting.done();
@@ -227,7 +233,7 @@ Examples:
       if (!quiet) console.log((await banner(server, version, o, template)).join('\n'));
       let watcher: FileWatcher | undefined;
       if (o.watch && template !== undefined) {
-        const loadOptions: LoadTemplateOptions = { region: o.region, accountId: o.accountId, stackName: o.stackName, parameterOverrides: overrides };
+        const loadOptions: LoadTemplateOptions = { region: o.region, accountId: o.accountId, stackName: o.stackName, parameterOverrides: overrides, ...(imports ? { imports } : {}) };
         // The plan the server just deployed (loading is cheap and has no side effects).
         let plan: StackPlan | undefined;
         try { plan = loadTemplate(template, loadOptions); } catch { plan = undefined; }

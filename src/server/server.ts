@@ -40,6 +40,8 @@ export interface StartServerOptions {
   parameterOverrides?: Record<string, string>;
   /** stack name for `AWS::StackName` (default `stepgate`) */
   stackName?: string;
+  /** values for the template's Fn::ImportValue (`--imports`) */
+  imports?: Record<string, unknown>;
   dispatchers?: TaskDispatcher[];
   /** GetActivityTask long-poll duration in ms (default 60 000) */
   activityPollMs?: number;
@@ -158,6 +160,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Ste
       const plan = loadTemplate(options.template, {
         region, accountId, ...(options.stackName ? { stackName: options.stackName } : {}),
         ...(options.parameterOverrides ? { parameterOverrides: options.parameterOverrides } : {}),
+        ...(options.imports ? { imports: options.imports } : {}),
       });
       options.onProgress?.(`deploying ${plan.functions.length} function(s), ${plan.stateMachines.length} state machine(s), ${plan.apis.length} API(s)`);
       stack = await deployStack(plan, { service, lambda, apigw });

@@ -5,4 +5,5 @@ export type {
   PlannedApiKey, PlannedApiParts, PlannedUsagePlan, PlannedUsagePlanKey,
 } from './load.js';
 export { TemplateError } from './errors.js';
+export { readImports } from './imports.js';
 export { parseTemplateText } from './yaml-cfn.js';
