@@ -3,6 +3,7 @@
 // authorizer shares (API, OpenAPI import, templates), with AWS's error answers where they are known.
 import { randomUUID } from 'node:crypto';
 import { ApiGatewayError, badRequest, conflict, GATEWAY_DEFAULTS, GatewayError, notFound } from './errors.js';
+import { jsonBody, ok } from './management-wire.js';
 import type { CognitoAuthorizers } from './cognito-authorizer.js';
 import { parseUserPoolArn } from './cognito-authorizer.js';
 import { lambdaFunctionOf } from './integrations.js';
@@ -15,7 +16,6 @@ import { TraceLog } from './trace.js';
 
 type Json = Record<string, unknown>;
 const isObj = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
-const ok = (status: number, body: unknown): MgmtResponse => ({ status, body: body === undefined ? '' : JSON.stringify(body) });
 
 const TYPES = ['TOKEN', 'REQUEST', 'COGNITO_USER_POOLS'] as const;
 
@@ -139,14 +139,7 @@ export interface AuthorizerTester {
 /** `/restapis/{apiId}/authorizers[/{authorizerId}]`. */
 export async function authorizersApi(registry: ApiRegistry, req: MgmtRequest, apiId: string, authorizerId: string | undefined, tester?: AuthorizerTester): Promise<MgmtResponse> {
   const m = req.method;
-  const body = (): Json => {
-    if (req.body.trim() === '') return {};
-    try {
-      const v = JSON.parse(req.body) as unknown;
-      if (isObj(v)) return v;
-    } catch { /* fall through */ }
-    throw new ApiGatewayError('SerializationException', 400, 'Unable to parse request body');
-  };
+  const body = (): Json => jsonBody(req.body);
   if (authorizerId === undefined) {
     if (m === 'POST') {
       // AWS validates the input before it looks the API up, and answers an unknown API this way [rec].

@@ -3,6 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { parse as parseCsvText } from 'csv-parse/sync';
 import { ApiGatewayError, badRequest, conflict, notFound } from './errors.js';
+import { jsonBody, ok } from './management-wire.js';
 import type { MgmtRequest, MgmtResponse } from './management.js';
 import { newId, type ApiKey, type QuotaSettings, type ThrottleSettings, type UsagePlan, type UsagePlanStage } from './model.js';
 import type { ApiRegistry } from './registry.js';
@@ -10,20 +11,10 @@ import { dayOf, parseDay, type UsageMeter } from './usage-meter.js';
 
 type Json = Record<string, unknown>;
 const isObj = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
-const ok = (status: number, body: unknown): MgmtResponse => ({ status, body: body === undefined ? '' : JSON.stringify(body) });
 
 const KEY_NOT_FOUND = 'Invalid API Key identifier specified';
 const PLAN_NOT_FOUND = 'Invalid Usage Plan ID specified';
 const PERIODS = ['DAY', 'WEEK', 'MONTH'];
-
-function jsonBody(text: string): Json {
-  if (text.trim() === '') return {};
-  try {
-    const v = JSON.parse(text) as unknown;
-    if (isObj(v)) return v;
-  } catch { /* fall through */ }
-  throw new ApiGatewayError('SerializationException', 400, 'Unable to parse request body');
-}
 
 // ------------------------------------------------------------------------------------ values
 /** An API key value API Gateway generates: 40 alphanumerics (as the keys in AWS's examples). */

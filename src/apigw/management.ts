@@ -3,7 +3,8 @@
 // failure is an ApiGatewayError, converted to the wire by the endpoint.
 import { stringify as toYaml } from 'yaml';
 import { applyCanaryOp, isCanaryOp } from './canary.js';
-import { badRequest, notFound, ApiGatewayError } from './errors.js';
+import { badRequest, notFound } from './errors.js';
+import { jsonBody, ok } from './management-wire.js';
 import type { ApiState, GatewayResponse, Integration, IntegrationResponse, Method, MethodResponse, Resource, Stage } from './model.js';
 import { newId, snapshotOf } from './model.js';
 import { exportDefinition, importDefinition, parseDefinition } from './openapi.js';
@@ -32,16 +33,6 @@ export interface TestInvokeRunner {
 }
 
 type Json = Record<string, unknown>;
-const ok = (status: number, body: unknown): MgmtResponse => ({ status, body: body === undefined ? '' : JSON.stringify(body) });
-
-function jsonBody(text: string): Json {
-  if (text.trim() === '') return {};
-  try {
-    const v = JSON.parse(text) as unknown;
-    if (isObj(v)) return v;
-  } catch { /* fall through */ }
-  throw new ApiGatewayError('SerializationException', 400, 'Unable to parse request body');
-}
 
 const resourceView = (r: Resource, embed: boolean): Json => {
   const out: Json = { id: r.id, ...(r.parentId ? { parentId: r.parentId } : {}), ...(r.pathPart ? { pathPart: r.pathPart } : {}), path: r.path };
