@@ -3,6 +3,7 @@
 // policy evaluated against the method ARN, and the result cache (authorizerResultTtlInSeconds).
 import type { LambdaService } from '../lambda/service.js';
 import { GatewayError } from './errors.js';
+import { compilePolicy, Decision, evaluatePolicy as evaluateIamPolicy, PolicyDocumentError, type CompiledPolicy } from './iam-policy.js';
 import { lambdaFunctionOf, withTimeout } from './integrations.js';
 import { buildProxyEvent } from './lambda-proxy.js';
 import type { Authorizer } from './model.js';
@@ -41,6 +42,8 @@ interface Statement {
 export interface AuthorizerOutput {
   principalId: string;
   statements: Statement[];
+  /** the statements compiled once (a cached answer is evaluated again for every method ARN) */
+  policy: CompiledPolicy;
   /** the policyDocument as returned (TestInvokeAuthorizer's `policy`) */
   policyText: string;
   context: Record<string, string | number | boolean>;
@@ -155,51 +158,44 @@ export function parseAuthorizerOutput(payload: string): AuthorizerOutput | strin
   }
   const key = doc.usageIdentifierKey;
   if (key !== undefined && key !== null && typeof key !== 'string') return 'Invalid usageIdentifierKey in response';
+  let compiled: CompiledPolicy;
+  try {
+    compiled = compileStatements(statements);
+  } catch (e) {
+    if (e instanceof PolicyDocumentError) return `Invalid policy document in response: ${e.message}`;
+    throw e;
+  }
   return {
-    principalId: String(principal), statements, policyText: JSON.stringify(policy), context,
+    principalId: String(principal), statements, policy: compiled, policyText: JSON.stringify(policy), context,
     ...(typeof key === 'string' ? { usageIdentifierKey: key } : {}),
   };
 }
 
 // ------------------------------------------------------------------------------------------------ policy
 
-/** IAM wildcards: `*` any run of characters, `?` one character. */
-function globMatch(pattern: string, subject: string, ignoreCase: boolean): boolean {
-  const re = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
-  return new RegExp(`^${re}$`, ignoreCase ? 'is' : 's').test(subject);
-}
-
-/** ARNs match segment by segment (the resource part keeps its colons); a wildcard does not cross a segment. */
-function arnMatch(pattern: string, arn: string): boolean {
-  if (pattern === '*') return true;
-  const split = (s: string): string[] => {
-    const parts = s.split(':');
-    return parts.length <= 6 ? parts : [...parts.slice(0, 5), parts.slice(5).join(':')];
-  };
-  const p = split(pattern);
-  const a = split(arn);
-  if (p.length !== a.length) return false;
-  return p.every((seg, i) => globMatch(seg, a[i] as string, false));
-}
-
-/** Action names are not case sensitive (IAM: `iam:ListAccessKeys` is `IAM:listaccesskeys`). */
 const INVOKE_ACTION = 'execute-api:Invoke';
+const DECISIONS = { [Decision.ALLOW]: 'allow', [Decision.EXPLICIT_DENY]: 'deny', [Decision.IMPLICIT_DENY]: 'none' } as const;
 
-function statementApplies(s: Statement, methodArn: string): boolean {
-  const action = s.actions ? s.actions.some((a) => globMatch(a, INVOKE_ACTION, true)) : !(s.notActions ?? []).some((a) => globMatch(a, INVOKE_ACTION, true));
-  if (!action) return false;
-  return s.resources ? s.resources.some((r) => arnMatch(r, methodArn)) : !(s.notResources ?? []).some((r) => arnMatch(r, methodArn));
+/** The statements as an IAM policy (iam-policy.ts: wildcards, case-insensitive actions, segment-wise ARNs). */
+function compileStatements(statements: readonly Statement[]): CompiledPolicy {
+  // An empty Statement list allows nothing (compilePolicy refuses it as a resource policy).
+  if (statements.length === 0) return { statements: [] };
+  return compilePolicy({
+    Statement: statements.map((s) => ({
+      Effect: s.effect === 'deny' ? 'Deny' : 'Allow',
+      ...(s.actions ? { Action: s.actions } : {}), ...(s.notActions ? { NotAction: s.notActions } : {}),
+      ...(s.resources ? { Resource: s.resources } : {}), ...(s.notResources ? { NotResource: s.notResources } : {}),
+    })),
+  });
+}
+
+function decide(policy: CompiledPolicy, methodArn: string): 'allow' | 'deny' | 'none' {
+  return DECISIONS[evaluateIamPolicy(policy, { action: INVOKE_ACTION, resource: methodArn })];
 }
 
 /** An explicit Deny beats any Allow; without a matching Allow the request is denied too. */
 export function evaluatePolicy(statements: readonly Statement[], methodArn: string): 'allow' | 'deny' | 'none' {
-  let allowed = false;
-  for (const s of statements) {
-    if (!statementApplies(s, methodArn)) continue;
-    if (s.effect === 'deny') return 'deny';
-    allowed = true;
-  }
-  return allowed ? 'allow' : 'none';
+  return decide(compileStatements(statements), methodArn);
 }
 
 // ------------------------------------------------------------------------------------------------ the authorizer
@@ -313,7 +309,7 @@ export class LambdaAuthorizers {
         this.cache.set(key, { expires: this.now() + ttl * 1000, output });
       }
     }
-    const decision = evaluatePolicy(output.statements, call.methodArn);
+    const decision = decide(output.policy, call.methodArn);
     if (call.tracing) {
       trace.add(decision === 'allow' ? `Using valid authorizer policy for principal: ${mask(output.principalId)}`
         : `The client is not authorized to perform this operation.`);
