@@ -92,6 +92,8 @@ interface Thread {
   vars?: Record<string, JsonValue>;
   /** UTF-8 bytes of the values in `vars` */
   varBytes?: number;
+  /** UTF-8 bytes of each value in `vars` (so a reassignment needs no second serialisation) */
+  varSizes?: Record<string, number>;
   /**
    * On an execution's top scope (the root, or a distributed Map iteration, which runs as a child
    * execution): the bytes of every live variable of that execution.
@@ -469,7 +471,7 @@ class Step {
    * between states with variables", Variable scope; enforced when the state assigns, since AWS accepts
    * definitions that reuse a name across scopes [rec: states_vars/error_output/test_parallel_catch_error]).
    */
-  private checkAssigned(t: Thread, st: CompiledState, assigned: Record<string, JsonValue>, texts: Record<string, string>): { own: number; execution: number } {
+  private checkAssigned(t: Thread, st: CompiledState, assigned: Record<string, JsonValue>, texts: Record<string, string>): { own: number; execution: number; sizes: Record<string, number> } {
     for (let c = this.outerScope(t); c; c = this.outerScope(c)) {
       if (!c.vars) continue;
       for (const name of Object.keys(assigned)) {
@@ -478,16 +480,18 @@ class Step {
     }
     let total = 0;
     let replaced = 0;
+    const sizes: Record<string, number> = {};
     for (const [name, text] of Object.entries(texts)) {
       const bytes = utf8Length(text);
+      sizes[name] = bytes;
       if (bytes > MAX_VARIABLE_BYTES) throw new StatesError(StatesErrorName.DataLimitExceeded, VarMsg.variableTooLarge(st.name, name));
       total += bytes;
-      if (t.vars && Object.prototype.hasOwnProperty.call(t.vars, name)) replaced += utf8Length(toJsonText(t.vars[name]));
+      if (t.vars && Object.prototype.hasOwnProperty.call(t.vars, name)) replaced += t.varSizes?.[name] ?? utf8Length(toJsonText(t.vars[name] as JsonValue));
     }
     if (total > MAX_ASSIGN_BYTES) throw new StatesError(StatesErrorName.DataLimitExceeded, VarMsg.assignTooLarge(st.name));
     const execution = (this.executionScope(t).executionVarBytes ?? 0) + total - replaced;
     if (execution > MAX_EXECUTION_VARIABLE_BYTES) throw new StatesError(StatesErrorName.DataLimitExceeded, VarMsg.executionVariablesTooLarge(st.name));
-    return { own: (t.varBytes ?? 0) + total - replaced, execution };
+    return { own: (t.varBytes ?? 0) + total - replaced, execution, sizes };
   }
 
   get entropy(): StepEnv['entropy'] {
@@ -1124,7 +1128,8 @@ class Step {
       for (const [k, v] of Object.entries(assigned)) av[k] = toJsonText(v);
       const bytes = this.checkAssigned(t, st, assigned, av);
       const vars = (t.vars ??= {});
-      for (const [k, v] of Object.entries(assigned)) vars[k] = v;
+      const sizes = (t.varSizes ??= {});
+      for (const [k, v] of Object.entries(assigned)) { vars[k] = v; sizes[k] = bytes.sizes[k] as number; }
       t.varBytes = bytes.own;
       this.executionScope(t).executionVarBytes = bytes.execution;
     }
