@@ -8,7 +8,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { createHash, createHmac, type Hash, type Hmac } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -16,6 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { SignatureV4 } from '@smithy/signature-v4';
+import { NodeSha256 } from '../src/sfn/integrations/apigateway.js';
 import {
   APIGatewayClient, CreateDeploymentCommand, CreateRestApiCommand, GetRestApiCommand, ImportRestApiCommand, PutGatewayResponseCommand, UpdateRestApiCommand,
 } from '@aws-sdk/client-api-gateway';
@@ -36,17 +37,8 @@ let backendUrl: string;
 let apiId: string;
 let host: string;
 
-/** SHA-256 / HMAC from node:crypto for @smithy/signature-v4. */
-type Data = string | ArrayBuffer | ArrayBufferView;
-const bytes = (d: Data): string | Uint8Array => (typeof d === 'string' ? d : d instanceof ArrayBuffer ? new Uint8Array(d) : new Uint8Array(d.buffer, d.byteOffset, d.byteLength));
-class Sha256 {
-  private h: Hash | Hmac;
-  constructor(private readonly secret?: Data) { this.h = this.fresh(); }
-  private fresh(): Hash | Hmac { return this.secret === undefined ? createHash('sha256') : createHmac('sha256', bytes(this.secret)); }
-  update(d: Data): void { this.h.update(bytes(d)); }
-  digest(): Promise<Uint8Array> { return Promise.resolve(new Uint8Array(this.h.digest())); }
-  reset(): void { this.h = this.fresh(); }
-}
+/** The signer's SHA-256 from node:crypto, as the apigateway:invoke task signs with it. */
+const Sha256 = NodeSha256;
 
 interface Reply { status: number; headers: Record<string, string>; text: string; json: Json }
 

@@ -4,10 +4,11 @@
 // AWS's error texts as quoted in issues against execute-api. Time is a parameter: no clock is read.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHash, createHmac, type Hash, type Hmac } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { CredentialStore } from './credentials.js';
 import { canonicalPath, canonicalQuery, parseAuthorizationHeader, SIGNATURE_MISMATCH, verifySigV4, type ReceivedRequest, type SigV4Result } from './sigv4-verify.js';
+import { NodeSha256 } from '../sfn/integrations/apigateway.js';
 
 // ------------------------------------------------------------------------------------------------ fixtures
 const SUITE_SECRET = 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY';
@@ -28,17 +29,8 @@ function failure(r: SigV4Result): { responseType: string; errorType: string; mes
   return (r as Extract<SigV4Result, { ok: false }>).failure;
 }
 
-/** SHA-256 / HMAC for @smithy/signature-v4 from node:crypto. */
-type Data = string | ArrayBuffer | ArrayBufferView;
-const bytes = (d: Data): string | Uint8Array => (typeof d === 'string' ? d : d instanceof ArrayBuffer ? new Uint8Array(d) : new Uint8Array(d.buffer, d.byteOffset, d.byteLength));
-class Sha256 {
-  private h: Hash | Hmac;
-  constructor(private readonly secret?: Data) { this.h = this.fresh(); }
-  private fresh(): Hash | Hmac { return this.secret === undefined ? createHash('sha256') : createHmac('sha256', bytes(this.secret)); }
-  update(d: Data): void { this.h.update(bytes(d)); }
-  digest(): Promise<Uint8Array> { return Promise.resolve(new Uint8Array(this.h.digest())); }
-  reset(): void { this.h = this.fresh(); }
-}
+/** The signer's SHA-256 from node:crypto, as the apigateway:invoke task signs with it. */
+const Sha256 = NodeSha256;
 
 const NOW = Date.UTC(2026, 10, 22, 10, 0, 0);
 const keys = CredentialStore.parse(JSON.stringify({ credentials: [

@@ -33,7 +33,7 @@ export interface ApiGatewayInvokeOptions {
 type SourceData = string | ArrayBuffer | ArrayBufferView;
 const bytes = (d: SourceData): string | Uint8Array => (typeof d === 'string' ? d : d instanceof ArrayBuffer ? new Uint8Array(d) : new Uint8Array(d.buffer, d.byteOffset, d.byteLength));
 
-class NodeSha256 {
+export class NodeSha256 {
   private h: Hash | Hmac;
   private readonly secret: string | Uint8Array | undefined;
   constructor(secret?: SourceData) { this.secret = secret === undefined ? undefined : bytes(secret); this.h = this.fresh(); }
