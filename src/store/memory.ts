@@ -5,7 +5,21 @@ import type {
   StoredEvent, Tag, TaskRow, TimerRow, VersionRow,
 } from './port.js';
 
-const copy = <T>(v: T): T => (v === undefined ? v : structuredClone(v));
+/**
+ * A row's copy: top-level fields are copied one by one, nested objects (logging configuration, history
+ * event details, ...) are cloned. Strings are immutable and shared, so a long definition is not copied
+ * and keeps its cached hash (the runner's compile cache looks machines up by their definition text).
+ */
+function copy<T>(v: T): T {
+  if (v === undefined || v === null || typeof v !== 'object') return v;
+  const out: Record<string, unknown> = {};
+  const src = v as Record<string, unknown>;
+  for (const k in src) {
+    const f = src[k];
+    out[k] = f !== null && typeof f === 'object' ? structuredClone(f) : f;
+  }
+  return out as T;
+}
 
 export function matchesFilter(row: ExecutionRow, f: ExecutionFilter): boolean {
   if (f.stateMachineArn !== undefined && row.stateMachineArn !== f.stateMachineArn) return false;
