@@ -21,6 +21,7 @@ import { ApiRegistry } from './registry.js';
 import { resourcePolicyStage } from './resource-policy.js';
 import { iamStage } from './sigv4-verify.js';
 import { TraceLog } from './trace.js';
+import { randomBase64, randomHex } from './random-ids.js';
 import { UsageMeter } from './usage-meter.js';
 
 export interface ApiGatewayOptions {
@@ -37,15 +38,6 @@ export interface ApiGatewayOptions {
   onChange?: () => void;
   /** the access keys AWS_IAM methods accept (default: CredentialStore.defaults, src/apigw/credentials.ts) */
   credentials?: CredentialStore;
-}
-
-const HEX = '0123456789abcdef';
-const BASE64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
-/** Opaque ids for CloudFront's headers: they only need to look like AWS's, not be secret. */
-function opaqueId(length: number, alphabet: string): string {
-  let s = '';
-  for (let i = 0; i < length; i++) s += alphabet[Math.floor(Math.random() * alphabet.length)];
-  return s;
 }
 
 const EXECUTE_API_HOST = /^([a-z0-9]+)\.execute-api\.[^:]+(?::\d+)?$/i;
@@ -179,9 +171,9 @@ export class ApiGateway {
     if ((state.api.endpointConfiguration.types[0] ?? 'EDGE') === 'EDGE') {
       out.headers.push(
         ['X-Cache', out.status >= 400 ? 'Error from cloudfront' : 'Miss from cloudfront'],
-        ['Via', `1.1 ${opaqueId(32, HEX)}.cloudfront.net (CloudFront)`],
+        ['Via', `1.1 ${randomHex(32)}.cloudfront.net (CloudFront)`],
         ['X-Amz-Cf-Pop', 'IAD89-C1'],
-        ['X-Amz-Cf-Id', opaqueId(56, BASE64)],
+        ['X-Amz-Cf-Id', randomBase64(42, 'base64url')],
       );
     }
     writeInvocation(res, out, req.method === 'HEAD');

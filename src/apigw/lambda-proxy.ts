@@ -1,6 +1,6 @@
 // Lambda proxy integration (AWS_PROXY) of REST APIs: the event in payload format 1.0 and the
 // validation of the function's answer (anything else than AWS's response shape → 502).
-import { randomBytes } from 'node:crypto';
+import { randomBase64, randomHex } from './random-ids.js';
 
 export interface ProxyEventInput {
   resourcePath: string;
@@ -47,7 +47,7 @@ export function buildProxyEvent(i: ProxyEventInput): Record<string, unknown> {
     // Edge-optimised endpoints are fronted by CloudFront, which adds its viewer headers (recorded).
     for (const [k, v] of [['CloudFront-Forwarded-Proto', 'https'], ['CloudFront-Is-Desktop-Viewer', 'true'], ['CloudFront-Is-Mobile-Viewer', 'false'],
       ['CloudFront-Is-SmartTV-Viewer', 'false'], ['CloudFront-Is-Tablet-Viewer', 'false'], ['CloudFront-Viewer-ASN', '16509'], ['CloudFront-Viewer-Country', 'US'],
-      ['Via', `2.0 ${randomBytes(16).toString('hex')}.cloudfront.net (CloudFront)`], ['X-Amz-Cf-Id', randomBytes(28).toString('base64url')]] as const) {
+      ['Via', `2.0 ${randomHex(32)}.cloudfront.net (CloudFront)`], ['X-Amz-Cf-Id', randomBase64(28, 'base64url')]] as const) {
       if (!(k in headers)) add(k, v);
     }
   }
@@ -94,7 +94,7 @@ export function buildProxyEvent(i: ProxyEventInput): Record<string, unknown> {
         ...(identity.apiKey ? { apiKey: identity.apiKey, apiKeyId: identity.apiKeyId } : {}),
       },
       domainName: i.domainName,
-      deploymentId: randomBytes(3).toString('hex'),
+      deploymentId: randomHex(6),
       apiId: i.apiId,
     },
     body,

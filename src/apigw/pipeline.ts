@@ -14,6 +14,7 @@ import type { IntegrationResponse, Stage, UsagePlan } from './model.js';
 import { javaMap, NO_TRACE, type Trace } from './trace.js';
 import { buildProxyEvent, parseProxyResponse } from './lambda-proxy.js';
 import { unroutableError } from './sigv4-verify.js';
+import { randomBase64, randomHex } from './random-ids.js';
 
 /** FACTS §5.2: payload ≤ 10 MB. */
 export const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
@@ -120,15 +121,8 @@ function parseQuery(raw: string): { single: Record<string, string>; multi: Recor
   return { single, multi };
 }
 
-/** Random hex for trace ids (not security relevant; crypto's per-call cost showed in the gateway bench). */
-function hex(length: number): string {
-  let s = '';
-  while (s.length < length) s += Math.floor(Math.random() * 0x100000000).toString(16).padStart(8, '0');
-  return s.slice(0, length);
-}
-
 function newTraceId(): string {
-  return `Root=1-${Math.floor(Date.now() / 1000).toString(16)}-${hex(24)}`;
+  return `Root=1-${Math.floor(Date.now() / 1000).toString(16)}-${randomHex(24)}`;
 }
 
 const mediaType = (ct: string | undefined): string => (ct ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
@@ -161,7 +155,7 @@ export class Pipeline {
     const requestId = options.requestId ?? randomUUID();
     const clientTrace = req.headers.find(([k]) => k.toLowerCase() === 'x-amzn-trace-id')?.[1];
     const rootMatch = clientTrace ? /Root=[^;]+/.exec(clientTrace) : null;
-    const traceId = `${rootMatch ? rootMatch[0] : newTraceId()};Parent=${hex(16)};Sampled=0`;
+    const traceId = `${rootMatch ? rootMatch[0] : newTraceId()};Parent=${randomHex(16)};Sampled=0`;
     const headers: Record<string, string> = {};
     const multiHeaders: Record<string, string[]> = {};
     for (const [k, v] of req.headers) {
@@ -176,7 +170,7 @@ export class Pipeline {
       query: q.single, multiQuery: q.multi, stageVariables: { ...(options.release?.variables ?? stage.variables ?? {}) }, bodyText: req.body.toString('utf8'),
       context: {
         accountId: this.deps.accountId, apiId: api.snapshot.api.id, domainName: req.domainName,
-        domainPrefix: req.domainName.split('.')[0] ?? '', extendedRequestId: Buffer.from(hex(22), 'hex').toString('base64').replace(/[+/]/g, 'A'),
+        domainPrefix: req.domainName.split('.')[0] ?? '', extendedRequestId: randomBase64(11, 'base64').replace(/[+/]/g, 'A'),
         httpMethod: req.method, identity: {
           accountId: '', apiKey: '', apiKeyId: '', caller: '', cognitoAuthenticationProvider: '', cognitoAuthenticationType: '',
           cognitoIdentityId: '', cognitoIdentityPoolId: '', principalOrgId: '', sourceIp: req.sourceIp, user: '',
