@@ -10,7 +10,7 @@ import { GatewayError } from './errors.js';
 /** The Step Functions API as API Gateway's AWS integration sees it (wired to SfnService in server/). */
 export interface StepFunctionsBackend {
   /** Calls an action (`StartExecution`, ...) with its JSON request text; answers the AWS JSON 1.0 response. */
-  call(action: string, jsonBody: string): Promise<{ status: number; body: string; headers?: Record<string, string> }>;
+  call(action: string, jsonBody: string): Promise<{ status: number; body: string; headers?: Record<string, string>; json?: unknown }>;
 }
 
 export interface EndpointRequest {
@@ -27,6 +27,10 @@ export interface EndpointResponse {
   body: Buffer;
   /** Lambda non-proxy: the function error's errorMessage (selection patterns match it, FACTS §5.3) */
   lambdaErrorMessage?: string;
+  /** the body as text and the JSON value it was printed from, when the integration answered in-process
+   * (Step Functions): response templates read the value instead of parsing the text again */
+  text?: string;
+  json?: unknown;
 }
 
 /** HTTP call with the integration timeout (FACTS §5.1 step 6: → 504 Endpoint request timed out). */

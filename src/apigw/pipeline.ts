@@ -322,11 +322,11 @@ export class Pipeline {
     return undefined;
   }
 
-  private mappingRequest(ctx: Ctx, body: string | null): MappingRequest {
+  private mappingRequest(ctx: Ctx, body: string | null, bodyJson?: unknown): MappingRequest {
     return {
       method: ctx.req.method, path: ctx.context.path as string, resourcePath: ctx.route?.compiled.resource.path ?? '',
       pathParameters: ctx.route?.pathParameters ?? {}, query: ctx.multiQuery, headers: ctx.multiHeaders, body,
-      stageVariables: ctx.stageVariables, context: ctx.context,
+      stageVariables: ctx.stageVariables, context: ctx.context, ...(bodyJson !== undefined ? { bodyJson } : {}),
     };
   }
 
@@ -470,7 +470,10 @@ export class Pipeline {
           const sfnUri = `https://states.${this.deps.region}.amazonaws.com/?Action=${action}`;
           logRequest(sfnUri, [['X-Amz-Target', `AWSStepFunctions.${action}`], ['Content-Type', 'application/x-amz-json-1.0'], ['User-Agent', `AmazonAPIGateway_${apiId}`], ...mapped.headers], `https://states.${this.deps.region}.amazonaws.com/`);
           const r = await withTimeout(this.deps.stepFunctions.call(action, bodyText), timeoutMs);
-          return logResponse({ status: r.status, headers: [['Content-Type', 'application/x-amz-json-1.0'], ['x-amzn-RequestId', randomUUID()], ...Object.entries(r.headers ?? {})], body: Buffer.from(r.body) });
+          return logResponse({
+            status: r.status, headers: [['Content-Type', 'application/x-amz-json-1.0'], ['x-amzn-RequestId', randomUUID()], ...Object.entries(r.headers ?? {})], body: Buffer.from(r.body),
+            text: r.body, ...(r.json !== undefined ? { json: r.json } : {}),
+          });
         }
         ctx.trace.add(`Execution failed due to configuration error: AWS service of the integration URI is not supported by stepgate: ${uri}`);
         throw new GatewayError('API_CONFIGURATION_ERROR');
@@ -570,7 +573,7 @@ export class Pipeline {
       const byAccept = templates.find(([k]) => k.toLowerCase() === (accept === '' || accept === '*/*' ? 'application/json' : accept))
         ?? templates.find(([k]) => k.toLowerCase() === 'application/json') ?? templates[0] as [string, string];
       contentType = byAccept[0];
-      const req = this.mappingRequest(ctx, r.body.toString('utf8'));
+      const req = this.mappingRequest(ctx, r.text ?? r.body.toString('utf8'), r.json);
       const result = this.render(ctx, cm, byAccept[1], req);
       if (result.error) {
         ctx.trace.add('Execution failed due to configuration error: Unable to transform response');

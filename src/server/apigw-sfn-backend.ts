@@ -16,7 +16,7 @@ export function sfnBackend(service: SfnService): StepFunctionsBackend {
         }
         if (typeof body !== 'object' || body === null || Array.isArray(body)) throw serializationError('Start of structure or map found where not expected.');
         const out = await service.handle(action, body as Record<string, unknown>);
-        return { status: 200, body: JSON.stringify(out) };
+        return { status: 200, body: JSON.stringify(out), json: out };
       } catch (e) {
         if (e instanceof SfnError) {
           const w = e.toWire();

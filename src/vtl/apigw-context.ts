@@ -4,7 +4,7 @@ import { compileTemplate, VtlRuntimeError, type CompiledTemplate, type CompileOp
 import { compileJsonPath } from './json-path.js';
 import { VtlSyntaxError } from './parser.js';
 import {
-  JavaException, JavaMap, javaFromPlain, javaToPlain, javaToString, mapGet, NO_METHOD, parseJsonJava, toJson,
+  JavaException, JavaMap, javaFromJsonValue, javaFromPlain, javaToPlain, javaToString, mapGet, NO_METHOD, parseJsonJava, toJson,
   VtlObject,
 } from './java-values.js';
 
@@ -19,6 +19,10 @@ export interface MappingRequest {
   /** Headers as the client sent them (names keep their case). */
   readonly headers?: Readonly<Record<string, string | readonly string[]>>;
   readonly body?: string | null;
+  /** The JSON value `body` is the JSON.stringify text of, when the caller has it (an in-process
+   * integration's answer): `$input.path/json` and `$util.parseJson($input.body)` convert it instead
+   * of parsing the text. */
+  readonly bodyJson?: unknown;
   readonly stageVariables?: Readonly<Record<string, string>>;
   /** `$context` values (accountId, apiId, identity: {...}, requestOverride: {...}, ...). */
   readonly context?: Readonly<Record<string, unknown>>;
@@ -107,7 +111,8 @@ export class InputVariable extends VtlObject {
   private document(): unknown {
     if (!this.parsed) {
       try {
-        this.parsed = { ok: true, value: parseJsonJava(this.body) };
+        const known = this.req.bodyJson;
+        this.parsed = { ok: true, value: known !== undefined && this.body === this.req.body ? javaFromJsonValue(known, this.body) : parseJsonJava(this.body) };
       } catch {
         this.parsed = { ok: false, value: this.body };
       }
@@ -254,6 +259,11 @@ export function base64Decode(s: string): string {
 
 /** `$util`: escapeJavaScript, parseJson, urlEncode, urlDecode, base64Encode, base64Decode. */
 export class UtilVariable extends VtlObject {
+  /** `known`: a JSON text and the value it was printed from (parseJson of that text converts the value) */
+  constructor(private readonly known?: { text: string; value: unknown }) {
+    super();
+  }
+
   property(): unknown {
     return undefined;
   }
@@ -270,7 +280,7 @@ export class UtilVariable extends VtlObject {
       case 'escapeJavaScript': return escapeJavaScript(s);
       case 'parseJson':
         try {
-          return parseJsonJava(s);
+          return this.known !== undefined && s === this.known.text ? javaFromJsonValue(this.known.value, s) : parseJsonJava(s);
         } catch (e) {
           throw new JavaException('com.fasterxml.jackson.core.JsonParseException', e instanceof Error ? e.message : 'Invalid JSON');
         }
@@ -331,7 +341,9 @@ function ensureMap(m: Map<unknown, unknown>, key: string): JavaMap {
 export function buildVariables(req: MappingRequest, names?: ReadonlySet<string>): Record<string, unknown> {
   const vars: Record<string, unknown> = {};
   if (!names || names.has('input')) vars.input = new InputVariable(req);
-  if (!names || names.has('util')) vars.util = UTIL;
+  if (!names || names.has('util')) {
+    vars.util = req.bodyJson !== undefined && typeof req.body === 'string' && req.body !== '' ? new UtilVariable({ text: req.body, value: req.bodyJson }) : UTIL;
+  }
   if (!names || names.has('context')) vars.context = buildContext(req);
   if (!names || names.has('stageVariables')) vars.stageVariables = javaFromPlain({ ...(req.stageVariables ?? {}) });
   return vars;

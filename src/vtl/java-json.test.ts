@@ -3,7 +3,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { compileTemplate } from './index.js';
-import { JavaDouble, JavaList, JavaMap, javaToString, parseJsonJava, toJson } from './java-values.js';
+import { JavaDouble, JavaList, JavaMap, javaFromJsonValue, javaToString, parseJsonJava, toJson } from './java-values.js';
+import { renderMappingTemplate } from './index.js';
 
 test('objects keep document order, including integer-like keys (LinkedHashMap)', () => {
   const m = parseJsonJava('{"b": 1, "2": "two", "a": 3, "1": "one"}');
@@ -56,4 +57,31 @@ test('integral decimals are found wherever they are written', () => {
     assert.match(found, /\.0/, text);
   }
   assert.equal(javaToString(parseJsonJava('{"v": "1.0", "n": 2}')), '{v=1.0, n=2}');
+});
+
+/** What a template sees of a value: its JSON (Java) and its toString, with Double-ness visible. */
+const seen = (v: unknown): string => `${toJson(v)} | ${javaToString(v)}`;
+
+test('an in-process JSON value reads exactly as its printed text would', () => {
+  const values: unknown[] = [
+    { executionArn: 'arn:aws:states:us-east-1:1:express:m:3e5:9e1', startDate: 1796582994.748, stopDate: 1796582994, status: 'SUCCEEDED', output: '{"a":1.0}' },
+    { '1': 'index-like key first', b: 2 }, [1, 2.5, -0, 1e21, -1e22, 123456789012, null, true, 'x'], { big: 1e300, small: 5e-324, neg: -12.75 },
+    { nested: { list: [{ '0': 'z' }], u: undefined }, holes: [undefined, 1] }, 'just a string', 42, 0.1, null, false, {}, [],
+  ];
+  for (const v of values) {
+    const text = JSON.stringify(v);
+    assert.equal(seen(javaFromJsonValue(v, text)), seen(parseJsonJava(text)), text);
+  }
+});
+
+test('response templates read an integration answer given as value and text like the text alone', () => {
+  const value = { status: 'SUCCEEDED', output: '{"total":42.0}', startDate: 1796582994.5, n: 3, '7': 'seven' };
+  const text = JSON.stringify(value);
+  const template = "#set($r = $util.parseJson($input.body))$r.status $r.startDate $r.n $r $input.json('$') $input.path('$.n') $util.parseJson('{\"n\": 1.0}').n";
+  const base = { method: 'POST', path: '/p', resourcePath: '/p', body: text };
+  const withValue = renderMappingTemplate(template, { ...base, bodyJson: value });
+  const textOnly = renderMappingTemplate(template, base);
+  assert.equal(withValue.error, undefined);
+  assert.equal(withValue.body, textOnly.body);
+  assert.match(textOnly.body, /^SUCCEEDED 1\.7965829945E9 3 /);
 });

@@ -226,19 +226,27 @@ function hasDecimalToken(text: string): boolean {
   }
   return false;
 }
+/** fromNative's answer when the JSON text must be read instead (index-like keys, see below; huge integers) */
 const REORDERED: unique symbol = Symbol('reordered');
 const INDEX_KEY = /^(?:0|[1-9]\d*)$/;
 
 /** Converts JSON.parse output; REORDERED when an object had array-index keys (JavaScript lists those first). */
 function fromNative(v: unknown, depth: number): unknown {
-  if (v === null || typeof v !== 'object') return typeof v === 'number' && !Number.isInteger(v) ? new JavaDouble(v) : v;
+  if (v === null || typeof v !== 'object') {
+    if (typeof v !== 'number') return v;
+    if (!Number.isInteger(v)) return new JavaDouble(v);
+    // JSON.stringify prints integral values from 1e21 up with an exponent, which Java reads as a Double:
+    // only the text can tell, so the caller parses it.
+    return v >= 1e21 || v <= -1e21 ? REORDERED : v;
+  }
   if (depth > 500) throw new SyntaxError('JSON nested too deeply');
   if (Array.isArray(v)) {
     const items = new Array<unknown>(v.length);
     for (let i = 0; i < v.length; i++) {
       const c = fromNative(v[i], depth + 1);
       if (c === REORDERED) return REORDERED;
-      items[i] = c;
+      // (javaFromJsonValue) JSON.stringify prints an undefined item as null
+      items[i] = c === undefined ? null : c;
     }
     return new JavaList(items, 'json');
   }
@@ -251,9 +259,20 @@ function fromNative(v: unknown, depth: number): unknown {
     first = false;
     const c = fromNative(o[k], depth + 1);
     if (c === REORDERED) return REORDERED;
-    m.set(k, c);
+    // (javaFromJsonValue) JSON.stringify leaves out undefined fields
+    if (c !== undefined) m.set(k, c);
   }
   return new JavaMap(m);
+}
+
+/**
+ * parseJsonJava(JSON.stringify(value)) for a JSON value (plain objects, arrays, strings, finite numbers,
+ * booleans, null) without printing and parsing it: for an integration that answered in-process, whose
+ * body text was made from this value. Falls back to the text when only it can tell.
+ */
+export function javaFromJsonValue(value: unknown, text: string): unknown {
+  const r = fromNative(value, 0);
+  return r === REORDERED ? parseJsonJava(text) : r;
 }
 
 function readJson(text: string): unknown {
