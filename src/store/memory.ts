@@ -6,17 +6,18 @@ import type {
 } from './port.js';
 
 /**
- * A row's copy: top-level fields are copied one by one, nested objects (logging configuration, history
- * event details, ...) are cloned. Strings are immutable and shared, so a long definition is not copied
- * and keeps its cached hash (the runner's compile cache looks machines up by their definition text).
+ * A row's copy. Rows are plain JSON-like data; strings are immutable and shared, so a long definition
+ * is not copied and keeps its cached hash (the runner's compile cache looks machines up by their text).
+ * A hand-written walk: structuredClone costs more than the whole copy for rows this small.
  */
 function copy<T>(v: T): T {
-  if (v === undefined || v === null || typeof v !== 'object') return v;
+  if (v === null || typeof v !== 'object') return v;
+  if (Array.isArray(v)) return v.map(copy) as T;
   const out: Record<string, unknown> = {};
   const src = v as Record<string, unknown>;
   for (const k in src) {
     const f = src[k];
-    out[k] = f !== null && typeof f === 'object' ? structuredClone(f) : f;
+    out[k] = f !== null && typeof f === 'object' ? copy(f) : f;
   }
   return out as T;
 }
