@@ -8,6 +8,7 @@ import { Runner } from '../sfn/runner.js';
 import { SfnService } from '../sfn/api.js';
 import type { TaskDispatcher } from '../sfn/dispatch.js';
 import { handleSfn, isSfnRequest, sendError } from './sfn-endpoint.js';
+import { ResponseBatcher } from './response-batcher.js';
 import { unknownOperation } from '../sfn/errors.js';
 import { ApiGateway } from '../apigw/gateway.js';
 import { loadJwksConfig, type CognitoJwksConfig } from '../apigw/cognito-authorizer.js';
@@ -128,7 +129,9 @@ export async function startServer(options: StartServerOptions = {}): Promise<Ste
   // Usage-plan counts: loaded now, written every second and at close (src/apigw/usage-meter.ts).
   await apigw.usage.attach(store);
 
+  const batcher = new ResponseBatcher((e) => log?.(`cannot send a response: ${e instanceof Error ? e.message : String(e)}`));
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    batcher.attach(res);
     if (isLambdaRequest(req) && lambda instanceof LocalLambdaRuntime) {
       void handleLambda(lambda, req, res);
       return;
