@@ -151,7 +151,8 @@ export class Runner {
   async runEphemeral(row: ExecutionRow): Promise<EphemeralResult> {
     const live = this.attach(row, false);
     live.history = [];
-    this.arm(live, EXPRESS_TIMER, live.snapshot.info.startTime + EXPRESS_MAX_MS, false);
+    // The five-minute limit is armed by pump() once the first inputs are applied, for an execution that is
+    // still running then: most express executions end within that first drain and never need the timer.
     this.enqueue(live, { input: { kind: 'start' } });
     const outcome = await live.finished;
     const events = live.history ?? [];
@@ -201,6 +202,10 @@ export class Runner {
       }
     } finally {
       live.busy = false;
+    }
+    // An express execution that is still running gets its five-minute limit (deadline from its start).
+    if (!live.durable && live.snapshot.status === ExecutionStatus.RUNNING && !live.timers.has(EXPRESS_TIMER) && this.live.get(live.arn) === live) {
+      this.arm(live, EXPRESS_TIMER, live.snapshot.info.startTime + EXPRESS_MAX_MS, false);
     }
   }
 
