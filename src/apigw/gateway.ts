@@ -40,6 +40,8 @@ export interface ApiGatewayOptions {
   credentials?: CredentialStore;
 }
 
+/** A request path WHATWG URL parsing leaves as it is: no dot segments, nothing it would escape. */
+const PLAIN_PATH = /^\/(?:[A-Za-z0-9\-_~!$&'()*+,;=:@/]|\.(?<!\/\.)|%(?![2][eE]))*$/;
 const EXECUTE_API_HOST = /^([a-z0-9]+)\.execute-api\.[^:]+(?::\d+)?$/i;
 /** Management API (larger definitions are allowed, FACTS §7: ≤ 6 MB) */
 const MAX_MGMT_BYTES = 6 * 1024 * 1024 + 65_536;
@@ -86,9 +88,13 @@ export class ApiGateway {
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     try {
       const host = req.headers.host ?? 'localhost';
-      const url = new URL(req.url ?? '/', 'http://x');
+      const rawUrl = req.url ?? '/';
+      const q = rawUrl.indexOf('?');
+      const rawPath = q < 0 ? rawUrl : rawUrl.slice(0, q);
+      // WHATWG URL parsing normalises dot segments and escapes some characters; a plain path is already normal.
+      const pathname = PLAIN_PATH.test(rawPath) ? rawPath : new URL(rawUrl, 'http://x').pathname;
       const byHost = EXECUTE_API_HOST.exec(host);
-      const segments = url.pathname.split('/');
+      const segments = pathname.split('/');
       if (byHost || segments[4] === '_user_request_') {
         let apiId: string;
         let stage: string;
@@ -102,7 +108,7 @@ export class ApiGateway {
           stage = decodeURIComponent(segments[3] ?? '');
           rest = '/' + segments.slice(5).join('/');
         }
-        const rawQuery = (req.url ?? '').includes('?') ? (req.url ?? '').slice((req.url ?? '').indexOf('?') + 1) : '';
+        const rawQuery = q < 0 ? '' : rawUrl.slice(q + 1);
         await this.invokeHttp(req, res, apiId, stage, rest, rawQuery, byHost ? host : `${apiId}.execute-api.localhost`);
         return;
       }
@@ -111,6 +117,7 @@ export class ApiGateway {
       if (body === undefined) throw new ApiGatewayError('BadRequestException', 400, 'Request body too large');
       const headers: Record<string, string> = {};
       for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') headers[k] = v;
+      const url = new URL(rawUrl, 'http://x');
       const out = await this.management.handle({
         method: req.method ?? 'GET', segments: url.pathname.split('/').filter((s) => s !== '').map(decodeURIComponent), query: url.searchParams, headers, body: body.toString('utf8'),
       });

@@ -159,7 +159,6 @@ export class Pipeline {
     const headers: Record<string, string> = {};
     const multiHeaders: Record<string, string[]> = {};
     for (const [k, v] of req.headers) {
-      headers[k] = headers[k] !== undefined && k.toLowerCase() !== 'cookie' ? headers[k] : v;
       headers[k] = v;
       (multiHeaders[k] ??= []).push(v);
     }
@@ -684,6 +683,7 @@ function jsonPick(text: string, path: string): string | undefined {
 }
 
 function substituteStageVariables(uri: string, vars: Record<string, string>): string {
+  if (!uri.includes('${')) return uri;
   return uri.replace(/\$\{stageVariables\.([A-Za-z0-9_]+)\}/g, (_, n: string) => vars[n] ?? '');
 }
 
@@ -711,8 +711,17 @@ function pathParamsFor(resourcePath: string, path: string): Record<string, strin
   return ps.length === rs.length ? out : {};
 }
 
+/** the last requestTime formatted, by epoch second (requests of one second share the text) */
+let lastRequestTime = { second: -1, text: '' };
+
 /** `$context.requestTime`: `dd/MMM/yyyy:HH:mm:ss +0000` (FACTS §5.4). */
 function requestTime(ms: number): string {
+  const second = Math.floor(ms / 1000);
+  if (second !== lastRequestTime.second) lastRequestTime = { second, text: formatRequestTime(ms) };
+  return lastRequestTime.text;
+}
+
+function formatRequestTime(ms: number): string {
   const d = new Date(ms);
   const mon = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'][d.getUTCMonth()];
   const p = (n: number): string => String(n).padStart(2, '0');
