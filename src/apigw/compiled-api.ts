@@ -7,7 +7,7 @@ type DraftCtor = new (opts: Record<string, unknown>) => DraftValidator;
 // ajv-draft-04 is CommonJS: under ESM its class is the default export's `default`.
 const Ajv04 = ((ajvDraft04 as unknown as { default?: DraftCtor }).default ?? ajvDraft04) as unknown as DraftCtor;
 import { compileTemplate, type CompiledTemplate } from '../vtl/compiler.js';
-import type { ApiSnapshot, Method, Resource } from './model.js';
+import type { ApiSnapshot, IntegrationResponse, Method, Resource } from './model.js';
 
 export interface CompiledMethod {
   resource: Resource;
@@ -15,6 +15,9 @@ export interface CompiledMethod {
   /** template text → compiled closure (a template that does not compile stays text: 500 at run time) */
   templates: Map<string, CompiledTemplate | string>;
   validateBody?: Map<string, (value: unknown) => boolean>;
+  /** the integration responses, and each one's response templates (media type, text), listed once */
+  responses: IntegrationResponse[];
+  responseTemplates: Map<IntegrationResponse, [string, string][]>;
 }
 
 interface Node {
@@ -56,7 +59,9 @@ export class CompiledApi {
           if (typeof t !== 'string' || templates.has(t)) continue;
           try { templates.set(t, compileTemplate(t)); } catch { templates.set(t, t); }
         }
-        const cm: CompiledMethod = { resource: res, method, templates };
+        const responses = Object.values(method.methodIntegration?.integrationResponses ?? {});
+        const responseTemplates = new Map(responses.map((r) => [r, Object.entries(r.responseTemplates ?? {}).filter((e): e is [string, string] => typeof e[1] === 'string')]));
+        const cm: CompiledMethod = { resource: res, method, templates, responses, responseTemplates };
         if (method.requestModels) {
           cm.validateBody = new Map();
           for (const [mime, name] of Object.entries(method.requestModels)) {

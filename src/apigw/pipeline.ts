@@ -467,7 +467,7 @@ export class Pipeline {
         if (action !== undefined) {
           // FACTS §5.5: the mapped body is the action's request; client headers are not forwarded.
           const sfnUri = `https://states.${this.deps.region}.amazonaws.com/?Action=${action}`;
-          logRequest(sfnUri, [['X-Amz-Target', `AWSStepFunctions.${action}`], ['Content-Type', 'application/x-amz-json-1.0'], ['User-Agent', `AmazonAPIGateway_${apiId}`], ...mapped.headers], `https://states.${this.deps.region}.amazonaws.com/`);
+          if (ctx.tracing) logRequest(sfnUri, [['X-Amz-Target', `AWSStepFunctions.${action}`], ['Content-Type', 'application/x-amz-json-1.0'], ['User-Agent', `AmazonAPIGateway_${apiId}`], ...mapped.headers], `https://states.${this.deps.region}.amazonaws.com/`);
           const r = await withTimeout(this.deps.stepFunctions.call(action, bodyText), timeoutMs);
           return logResponse({
             status: r.status, headers: [['Content-Type', 'application/x-amz-json-1.0'], ['x-amzn-RequestId', randomUUID()], ...Object.entries(r.headers ?? {})], body: Buffer.from(r.body),
@@ -542,7 +542,7 @@ export class Pipeline {
       return this.finish(ctx, r.status, headers, r.body, false);
     }
     // FACTS §5.3: the selection pattern is matched against the Lambda errorMessage, else the status.
-    const responses = Object.values(integ.integrationResponses ?? {});
+    const responses = cm.responses;
     const subject = r.lambdaErrorMessage !== undefined ? r.lambdaErrorMessage : isLambda ? undefined : String(r.status);
     let chosen: IntegrationResponse | undefined;
     if (subject !== undefined) {
@@ -564,7 +564,7 @@ export class Pipeline {
     }
     // Response template by the request's Accept (first type only); absent ⇒ application/json; no match ⇒ first (FACTS §5.2).
     const accept = (headerGet(ctx.headers, 'Accept') ?? '').split(',')[0]?.split(';')[0]?.trim().toLowerCase() ?? '';
-    const templates = Object.entries(chosen.responseTemplates ?? {}).filter((e): e is [string, string] => typeof e[1] === 'string');
+    const templates = cm.responseTemplates.get(chosen) ?? [];
     let body = r.body;
     let status = Number(chosen.statusCode) || 200;
     let contentType: string | undefined;
