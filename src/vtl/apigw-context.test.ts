@@ -112,3 +112,18 @@ test('syntax errors come back as an error result with a position', () => {
   assert.ok(r.error);
   assert.equal(r.error.line, 3);
 });
+
+test('$context is converted only when the template reads it, and its overrides come back either way', () => {
+  let reads = 0;
+  const context = { stage: 'prod', get requestId(): string { reads++; return 'req-1'; } };
+  const untaken = renderMappingTemplate('#if($input.json(\'$.ok\') == "false")#set($context.responseOverride.status = 500)$context.stage#end done', { ...base, body: '{"ok": true}', context });
+  assert.equal(untaken.body, ' done');
+  assert.equal(reads, 0);
+  assert.deepEqual(untaken.responseOverride, { header: {} });
+  const taken = renderMappingTemplate('#set($context.responseOverride.status = 418)$context.stage $context.requestId', { ...base, context });
+  assert.equal(taken.body, 'prod req-1');
+  assert.equal(reads, 1); // read once, when $context was converted
+  assert.equal(taken.responseOverride.status, 418);
+  // #foreach over a variable named like it, and a macro argument, see the same map
+  assert.equal(render('#macro(show $c)$c.stage#end#show($context) #foreach($k in $context.keySet())#if($k == "stage")$k#end#end', { context: { stage: 'dev' } }), 'dev stage');
+});

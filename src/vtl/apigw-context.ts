@@ -1,6 +1,6 @@
 // API Gateway's mapping-template variables ($input, $util, $context, $stageVariables) built from a plain
 // request description, and renderMappingTemplate, which renders a template the way API Gateway does.
-import { compileTemplate, VtlRuntimeError, type CompiledTemplate, type CompileOptions } from './compiler.js';
+import { compileTemplate, LazyVariable, VtlRuntimeError, type CompiledTemplate, type CompileOptions } from './compiler.js';
 import { compileJsonPath } from './json-path.js';
 import { VtlSyntaxError } from './parser.js';
 import {
@@ -344,7 +344,8 @@ export function buildVariables(req: MappingRequest, names?: ReadonlySet<string>)
   if (!names || names.has('util')) {
     vars.util = req.bodyJson !== undefined && typeof req.body === 'string' && req.body !== '' ? new UtilVariable({ text: req.body, value: req.bodyJson }) : UTIL;
   }
-  if (!names || names.has('context')) vars.context = buildContext(req);
+  // $context is converted to Java maps only when the template reads it (often only in an error branch).
+  if (!names || names.has('context')) vars.context = new LazyVariable(() => buildContext(req));
   if (!names || names.has('stageVariables')) vars.stageVariables = javaFromPlain({ ...(req.stageVariables ?? {}) });
   return vars;
 }
@@ -365,7 +366,7 @@ const compiledCache = new Map<string, CompiledTemplate>();
  * back in `error` (API Gateway answers 500 {"message": "Internal server error"}).
  */
 export function renderMappingTemplate(template: string | CompiledTemplate, req: MappingRequest, options: CompileOptions = {}): MappingResult {
-  let ctx: JavaMap | undefined;
+  let lazyContext: LazyVariable | undefined;
   let result: { output: string; error?: VtlRuntimeError };
   try {
     let compiled: CompiledTemplate;
@@ -377,7 +378,7 @@ export function renderMappingTemplate(template: string | CompiledTemplate, req: 
     } else compiled = template;
     // Only the variables the template can reach are built (compile once, do little per request).
     const vars = buildVariables(req, compiled.variables);
-    ctx = vars.context as JavaMap | undefined;
+    lazyContext = vars.context as LazyVariable | undefined;
     result = compiled.execute(vars);
   } catch (e) {
     const err = e instanceof VtlSyntaxError
@@ -385,6 +386,8 @@ export function renderMappingTemplate(template: string | CompiledTemplate, req: 
       : new VtlRuntimeError(e instanceof Error ? e.message : String(e));
     result = { output: '', error: err };
   }
+  // A template that never read $context left its overrides untouched.
+  const ctx = lazyContext?.resolved as JavaMap | undefined;
   const ro = (ctx ? overrides(mapGet(ctx, 'responseOverride')) : {}) as Partial<MappingResult['responseOverride']>;
   const rq = (ctx ? overrides(mapGet(ctx, 'requestOverride')) : {}) as Partial<MappingResult['requestOverride']>;
   return {

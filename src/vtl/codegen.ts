@@ -164,7 +164,7 @@ class Generator {
   /** A reference as an expression; undefined when any step is null (Velocity stops at the first null). */
   private ref(ref: Ref, f: Fn): string {
     this.names.add(ref.name);
-    const root = `V.get(${lit(ref.name)})`;
+    const root = `rt.v(V, ${lit(ref.name)})`;
     if (ref.path.length === 0) return root;
     const t = f.temp();
     const R = this.r(ref);

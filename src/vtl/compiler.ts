@@ -178,9 +178,40 @@ function build(nodes: readonly Node[], settings: Settings, macros: Map<string, M
   return { emit: made.main, names: g.names, dynamic: g.dynamic };
 }
 
+/**
+ * A variable made on its first read: `$context` of a mapping template, which many renders reach only
+ * in a branch they do not take. `resolved` is the value once something read it.
+ */
+export class LazyVariable {
+  private made = false;
+  private v: unknown;
+
+  constructor(private readonly make: () => unknown) {}
+
+  get value(): unknown {
+    if (!this.made) {
+      this.v = this.make();
+      this.made = true;
+    }
+    return this.v;
+  }
+
+  get resolved(): unknown {
+    return this.made ? this.v : undefined;
+  }
+}
+
 /** The runtime the generated code calls (`rt.*`). */
 const RT = {
   STOP,
+  /** the value of a variable, making a LazyVariable's on its first read */
+  v(V: Map<string, unknown>, name: string): unknown {
+    const x = V.get(name);
+    if (!(x instanceof LazyVariable)) return x;
+    const made = x.value;
+    V.set(name, made);
+    return made;
+  },
   str: renderValue,
   truthy: vtlTruthy,
   eq: vtlEquals,
@@ -350,7 +381,12 @@ export function compileTemplate(text: string, options: CompileOptions = {}): Com
   const { emit, names, dynamic } = built;
   const execute = (vars?: Record<string, unknown>): RenderResult => {
     const map = new Map<string, unknown>();
-    if (vars) for (const k in vars) map.set(k, javaFromPlain(vars[k]));
+    if (vars) {
+      for (const k in vars) {
+        const v = vars[k];
+        map.set(k, v instanceof LazyVariable ? v : javaFromPlain(v));
+      }
+    }
     const st = new State(map, macros, settings, evalCache);
     try {
       emit(st);
