@@ -2,10 +2,11 @@
 // the method ARN, and the result cache driven by a fake clock (no test here sleeps or measures time).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { methodArn } from './resource-policy.js';
 import { InProcessLambdaService } from '../lambda/service.js';
 import { GatewayError } from './errors.js';
 import {
-  evaluatePolicy, fullMatch, identitySources, LambdaAuthorizers, methodArnOf, parseAuthorizerOutput, sourceOf, templateAuthorizerContext,
+  evaluatePolicy, fullMatch, identitySources, LambdaAuthorizers, parseAuthorizerOutput, sourceOf, templateAuthorizerContext,
   type AuthorizerCall, type AuthorizerOutput,
 } from './lambda-authorizer.js';
 import type { Authorizer } from './model.js';
@@ -76,8 +77,10 @@ test('the policy: wildcards, segments, Deny beats Allow, NotResource / NotAction
 });
 
 test('method ARN, identity sources, validation expression, mapping expressions', () => {
-  assert.equal(methodArnOf('eu-west-1', '111', 'api1', 'prod', 'GET', '/'), 'arn:aws:execute-api:eu-west-1:111:api1/prod/GET/');
-  assert.equal(methodArnOf('eu-west-1', '111', 'api1', 'prod', 'POST', '/a%20b/c'), 'arn:aws:execute-api:eu-west-1:111:api1/prod/POST/a b/c');
+  assert.equal(methodArn('eu-west-1', '111', 'api1', 'prod', 'GET', '/'), 'arn:aws:execute-api:eu-west-1:111:api1/prod/GET/');
+  assert.equal(methodArn('eu-west-1', '111', 'api1', 'prod', 'POST', '/a%20b/c'), 'arn:aws:execute-api:eu-west-1:111:api1/prod/POST/a b/c');
+  // an encoded slash stays encoded: it is not a path separator of the ARN
+  assert.equal(methodArn('eu-west-1', '111', 'api1', 'prod', 'GET', '/files/a%2Fb'), 'arn:aws:execute-api:eu-west-1:111:api1/prod/GET/files/a%2Fb');
   assert.deepEqual(identitySources(' method.request.header.A ,method.request.querystring.q,, '), ['method.request.header.A', 'method.request.querystring.q']);
   assert.deepEqual(identitySources(undefined), []);
   // Java String.matches: the whole token

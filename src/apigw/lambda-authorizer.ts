@@ -6,6 +6,7 @@ import { GatewayError } from './errors.js';
 import { compilePolicy, Decision, evaluatePolicy as evaluateIamPolicy, PolicyDocumentError, type CompiledPolicy } from './iam-policy.js';
 import { lambdaFunctionOf, withTimeout } from './integrations.js';
 import { buildProxyEvent } from './lambda-proxy.js';
+import { methodArn } from './resource-policy.js';
 import type { Authorizer } from './model.js';
 import type { InvocationContext } from './pipeline.js';
 import type { Trace } from './trace.js';
@@ -73,13 +74,6 @@ export interface AuthorizerResult {
 }
 
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-/** `arn:aws:execute-api:{region}:{account}:{apiId}/{stage}/{VERB}/{path}` (FACTS §5.8). */
-export function methodArnOf(region: string, accountId: string, apiId: string, stage: string, verb: string, path: string): string {
-  let decoded = path;
-  try { decoded = decodeURIComponent(path); } catch { /* keep the raw path */ }
-  return `arn:aws:execute-api:${region}:${accountId}:${apiId}/${stage}/${verb}/${decoded.replace(/^\//, '')}`;
-}
 
 /** The comma list of an identitySource (`method.request.header.A, method.request.querystring.b`). */
 export function identitySources(identitySource: string | undefined): string[] {
@@ -227,7 +221,7 @@ export class LambdaAuthorizers {
     const apiId = ctx.api.snapshot.api.id;
     const call: AuthorizerCall = {
       authorizer,
-      methodArn: methodArnOf(this.options.region, this.options.accountId, apiId, ctx.stage.stageName, ctx.req.method, ctx.req.path),
+      methodArn: methodArn(this.options.region, this.options.accountId, apiId, ctx.stage.stageName, ctx.req.method, ctx.req.path),
       source: (expr) => sourceOf(ctx, expr),
       requestEvent: () => requestEventOf(ctx, this.options.accountId),
       cacheScope: `${apiId}/${ctx.stage.stageName}`,

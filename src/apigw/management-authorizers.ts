@@ -7,7 +7,8 @@ import { jsonBody, ok } from './management-wire.js';
 import type { CognitoAuthorizers } from './cognito-authorizer.js';
 import { parseUserPoolArn } from './cognito-authorizer.js';
 import { lambdaFunctionOf } from './integrations.js';
-import { identitySources, methodArnOf, sourceOf, type LambdaAuthorizers } from './lambda-authorizer.js';
+import { identitySources, sourceOf, type LambdaAuthorizers } from './lambda-authorizer.js';
+import { methodArn } from './resource-policy.js';
 import { buildProxyEvent } from './lambda-proxy.js';
 import type { ApiState, Authorizer } from './model.js';
 import type { MgmtRequest, MgmtResponse } from './management.js';
@@ -229,7 +230,7 @@ export async function testInvokeAuthorizer(state: ApiState, authorizer: Authoriz
     }
     const result = await parts.lambda.run({
       authorizer: { ...authorizer, authorizerResultTtlInSeconds: 0 },
-      methodArn: methodArnOf(parts.region, parts.accountId, state.api.id, stage, 'GET', path),
+      methodArn: methodArn(parts.region, parts.accountId, state.api.id, stage, 'GET', path),
       source: (e) => sourceOf(view, e),
       requestEvent: () => {
         const full = buildProxyEvent({

@@ -19,9 +19,16 @@ export function accessDeniedMessage(principalArn: string | undefined, maskedReso
   return `User: ${principalArn ?? 'anonymous'} is not authorized to perform: execute-api:Invoke on resource: ${maskedResource}${explicit ? ' with an explicit deny' : ''}`;
 }
 
-/** The method ARN of a request; the path is the requested one (root: `.../GET/`). */
+/**
+ * `arn:aws:execute-api:{region}:{account}:{apiId}/{stage}/{VERB}/{path}` (FACTS §5.8) of a request, as the
+ * Lambda authorizer event carries it and resource policies and authorizer policies are evaluated against:
+ * the requested path (root: `.../GET/`), percent-decoded except for reserved characters, so an encoded `/`
+ * does not become a path separator (what AWS does with those is not recorded here).
+ */
 export function methodArn(region: string, accountId: string, apiId: string, stage: string, verb: string, path: string): string {
-  return `arn:aws:execute-api:${region}:${accountId}:${apiId}/${stage}/${verb}/${path.replace(/^\//, '')}`;
+  let decoded = path;
+  try { decoded = decodeURI(path); } catch { /* keep the raw path */ }
+  return `arn:aws:execute-api:${region}:${accountId}:${apiId}/${stage}/${verb}/${decoded.replace(/^\//, '')}`;
 }
 
 /** Denial messages show the owner's account as `********` and its last four digits [rec: issues quoting AWS]. */
@@ -110,9 +117,7 @@ export function resourcePolicyStage(options: ResourcePolicyOptions): (ctx: Invoc
     }
     const identity = ctx.context.identity as Record<string, unknown>;
     const principal = principalOf(identity);
-    let path = ctx.req.path;
-    try { path = decodeURI(path); } catch { /* keep it encoded */ }
-    const resource = methodArn(options.region, options.accountId, apiId, ctx.stage.stageName, ctx.req.method, path);
+    const resource = methodArn(options.region, options.accountId, apiId, ctx.stage.stageName, ctx.req.method, ctx.req.path);
     let decision: Decision;
     if (policy instanceof PolicyDocumentError) {
       // A stored policy that does not compile allows nobody (AWS refuses such a policy when it is set).
