@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { CreateFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import {
-  APIGatewayClient, CreateApiKeyCommand, CreateAuthorizerCommand, CreateUsagePlanCommand, CreateUsagePlanKeyCommand, DeleteAuthorizerCommand,
+  APIGatewayClient, CreateApiKeyCommand, CreateAuthorizerCommand, CreateUsagePlanCommand, CreateUsagePlanKeyCommand, DeleteAuthorizerCommand, FlushStageAuthorizersCacheCommand,
   GetAuthorizerCommand, GetAuthorizersCommand, GetExportCommand, TestInvokeAuthorizerCommand, UpdateAuthorizerCommand,
 } from '@aws-sdk/client-api-gateway';
 import { exportJWK, generateKeyPair, SignJWT, type JWTPayload } from 'jose';
@@ -238,6 +238,18 @@ describe('TOKEN authorizer', () => {
     assert.equal(denied.status, 403);
     assert.equal(deniedAgain.status, 403);
     assert.equal(invocationsWith('deny:once'), 1);
+  });
+
+  test('FlushStageAuthorizersCache (SDK): the next request with a cached token runs the function again', async () => {
+    await call('/cached', { 'X-Cached': 'allow:flushed' });
+    await call('/cached', { 'X-Cached': 'allow:flushed' });
+    assert.equal(invocationsWith('allow:flushed'), 1);
+    const out = await apigw.send(new FlushStageAuthorizersCacheCommand({ restApiId: apiId, stageName: 'dev' }));
+    assert.equal(out.$metadata.httpStatusCode, 202);
+    await call('/cached', { 'X-Cached': 'allow:flushed' });
+    assert.equal(invocationsWith('allow:flushed'), 2);
+    // an unknown stage is NotFoundException, as for every stage operation
+    await assert.rejects(apigw.send(new FlushStageAuthorizersCacheCommand({ restApiId: apiId, stageName: 'nope' })), (e: Error) => e.name === 'NotFoundException');
   });
 
   test('caching off (TTL 0): the function runs for every request', async () => {

@@ -75,7 +75,7 @@ export class ApiGateway {
     });
     this.management = new ManagementApi(this.registry, (state, resource, verb, input) => this.testInvoke(state, resource, verb, input), () => this.hostHeader,
       (state, authorizer, input) => testInvokeAuthorizer(state, authorizer, input, { lambda: lambdaAuthorizers, cognito: cognitoAuthorizers, region: options.region, accountId: options.accountId }),
-      new UsageApi(this.registry, this.usage));
+      new UsageApi(this.registry, this.usage), (apiId, stageName) => lambdaAuthorizers.flush(apiId, stageName));
   }
 
   /** True for requests this component answers (management paths, invocations by path or Host). */

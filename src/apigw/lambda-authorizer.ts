@@ -209,6 +209,12 @@ export class LambdaAuthorizers {
     this.now = options.now ?? Date.now;
   }
 
+  /** FlushStageAuthorizersCache: forgets the cached results of every authorizer of one API stage. */
+  flush(apiId: string, stageName: string): void {
+    const prefix = `${apiId}/${stageName}\u0000`;
+    for (const key of this.cache.keys()) if (key.startsWith(prefix)) this.cache.delete(key);
+  }
+
   /** The CUSTOM part of the authorization stage: runs the method's authorizer, throws GatewayError to reject. */
   async authorize(ctx: InvocationContext): Promise<void> {
     const cm = ctx.route?.compiled;

@@ -136,6 +136,8 @@ export class ManagementApi {
     private readonly registry: ApiRegistry, private readonly testInvoke: TestInvokeRunner, private readonly host: () => string, private readonly authorizerTester?: AuthorizerTester,
     /** API keys, usage plans and usage (management-usage.ts) */
     private readonly usage: UsageApi = new UsageApi(registry, new UsageMeter()),
+    /** FlushStageAuthorizersCache: drops a stage's cached authorizer results */
+    private readonly flushAuthorizers: (apiId: string, stageName: string) => void = () => undefined,
   ) {}
 
   async handle(req: MgmtRequest): Promise<MgmtResponse> {
@@ -336,6 +338,11 @@ export class ManagementApi {
       const yaml = (req.headers.accept ?? '').includes('yaml');
       return { status: 200, body: yaml ? toYaml(doc) : JSON.stringify(doc, null, 2), headers: { 'Content-Type': yaml ? 'application/yaml' : 'application/json' } };
     }
+    if (rest[0] === 'cache' && rest[1] === 'authorizers' && rest.length === 2 && req.method === 'DELETE') {
+      this.flushAuthorizers(state.api.id, stage.stageName);
+      return ok(202, undefined);
+    }
+    if (rest.length > 0) throw notFound('Unknown operation');
     if (req.method === 'GET') return ok(200, stageView(stage));
     if (req.method === 'DELETE') { state.stages.delete(name); reg.version++; return ok(202, undefined); }
     if (req.method === 'PATCH') {
