@@ -51,6 +51,8 @@ export class ApiGateway {
   readonly pipeline: Pipeline;
   /** usage-plan and stage throttling, quota counts (src/apigw/usage-meter.ts) */
   readonly usage: UsageMeter;
+  /** API keys and usage plans as their management operations change them (src/apigw/management-usage.ts) */
+  readonly usageApi: UsageApi;
   private readonly management: ManagementApi;
   /** keyed by the deployment's frozen snapshot, not its id: a template redeployed under the same
    * deployment id (`stepgate start --watch`) brings a new snapshot, which must be compiled again */
@@ -60,6 +62,7 @@ export class ApiGateway {
   constructor(private readonly options: ApiGatewayOptions) {
     this.registry = new ApiRegistry({ accountId: options.accountId, region: options.region });
     this.usage = new UsageMeter(options.now ? { now: options.now } : {});
+    this.usageApi = new UsageApi(this.registry, this.usage);
     const lambdaAuthorizers = new LambdaAuthorizers({ lambda: options.lambda, region: options.region, accountId: options.accountId, ...(options.now ? { now: options.now } : {}) });
     const cognitoAuthorizers = new CognitoAuthorizers({ ...(options.jwks ? { jwks: options.jwks } : {}), ...(options.now ? { now: options.now } : {}), ...(options.log ? { log: options.log } : {}) });
     this.pipeline = new Pipeline({
@@ -75,7 +78,7 @@ export class ApiGateway {
     });
     this.management = new ManagementApi(this.registry, (state, resource, verb, input) => this.testInvoke(state, resource, verb, input), () => this.hostHeader,
       (state, authorizer, input) => testInvokeAuthorizer(state, authorizer, input, { lambda: lambdaAuthorizers, cognito: cognitoAuthorizers, region: options.region, accountId: options.accountId }),
-      new UsageApi(this.registry, this.usage), (apiId, stageName) => lambdaAuthorizers.flush(apiId, stageName));
+      this.usageApi, (apiId, stageName) => lambdaAuthorizers.flush(apiId, stageName));
   }
 
   /** True for requests this component answers (management paths, invocations by path or Host). */

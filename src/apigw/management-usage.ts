@@ -287,11 +287,7 @@ export class UsageApi {
     if (req.method === 'GET') return ok(200, keyView(key, req.query.get('includeValue') === 'true', true));
     if (req.method === 'PATCH') return ok(200, keyView(this.updateApiKey(key, patchOps(jsonBody(req.body))), false, true));
     if (req.method === 'DELETE') {
-      reg.apiKeys.delete(id);
-      for (const plan of reg.usagePlans.values()) {
-        if (plan.keyIds.includes(id)) { plan.keyIds = plan.keyIds.filter((k) => k !== id); this.meter.forget(plan.id, id); }
-      }
-      reg.apiKeysChanged();
+      this.deleteApiKey(id);
       return ok(202, undefined);
     }
     throw notFound('Unknown operation');
@@ -390,8 +386,7 @@ export class UsageApi {
       // [observed] aws/aws-sdk-js#3841: a plan still bound to API stages cannot be deleted.
       const first = plan.apiStages[0];
       if (first) throw badRequest(`Cannot delete Usage Plan ${plan.id} because there are API Stages associated with it, including ${first.apiId}:${first.stage}`);
-      reg.usagePlans.delete(id);
-      this.meter.forget(id);
+      this.deleteUsagePlan(id);
       return ok(202, undefined);
     }
     throw notFound('Unknown operation');
@@ -536,11 +531,32 @@ export class UsageApi {
     if (!key) throw notFound(KEY_NOT_FOUND);
     if (req.method === 'GET') return ok(200, planKeyView(key));
     if (req.method === 'DELETE') {
-      plan.keyIds = plan.keyIds.filter((k) => k !== keyId);
-      this.meter.forget(plan.id, keyId);
+      this.removePlanKey(plan.id, keyId);
       return ok(202, undefined);
     }
     throw notFound('Unknown operation');
+  }
+
+  /** DeleteApiKey (also a key a reloaded template no longer has): gone from its plans and their counts. */
+  deleteApiKey(id: string): void {
+    const reg = this.registry;
+    reg.apiKeys.delete(id);
+    for (const plan of reg.usagePlans.values()) if (plan.keyIds.includes(id)) this.removePlanKey(plan.id, id);
+    reg.apiKeysChanged();
+  }
+
+  /** DeleteUsagePlan without the API-stage check (a stack update removes the plan with its stages). */
+  deleteUsagePlan(id: string): void {
+    this.registry.usagePlans.delete(id);
+    this.meter.forget(id);
+  }
+
+  /** DeleteUsagePlanKey: the key leaves the plan and its counts. */
+  removePlanKey(planId: string, keyId: string): void {
+    const plan = this.registry.usagePlans.get(planId);
+    if (!plan) return;
+    plan.keyIds = plan.keyIds.filter((k) => k !== keyId);
+    this.meter.forget(planId, keyId);
   }
 
   private addPlanKey(plan: UsagePlan, key: ApiKey): void {

@@ -22,6 +22,7 @@ export interface DeployedStack {
   apis: { logicalId: string; apiId: string; stageName: string; stages: string[]; warnings: string[] }[];
   apiKeys: { logicalId: string; id: string }[];
   usagePlans: { logicalId: string; id: string }[];
+  usagePlanKeys: { logicalId: string; usagePlanId: string; keyId: string }[];
   /** resource types not run locally, for the start-up banner */
   unsupported: string[];
 }
@@ -35,7 +36,7 @@ function inlineDirectory(name: string, handler: string, code: string): string {
 }
 
 export async function deployStack(plan: StackPlan, deps: { service: SfnService; lambda: LambdaService; apigw: ApiGateway }): Promise<DeployedStack> {
-  const out: DeployedStack = { stateMachines: [], functions: [], apis: [], apiKeys: [], usagePlans: [], unsupported: plan.unsupported.map((u) => `${u.logicalId} (${u.type}${u.line !== undefined ? `, line ${u.line}` : ''})`) };
+  const out: DeployedStack = { stateMachines: [], functions: [], apis: [], apiKeys: [], usagePlans: [], usagePlanKeys: [], unsupported: plan.unsupported.map((u) => `${u.logicalId} (${u.type}${u.line !== undefined ? `, line ${u.line}` : ''})`) };
   for (const f of plan.functions) {
     if (!(deps.lambda instanceof LocalLambdaRuntime)) throw new Error(`cannot create function ${f.logicalId}: the server was given its own Lambda service`);
     if (deps.lambda.getFunction(f.name)) deps.lambda.deleteFunction(f.name);
@@ -91,7 +92,10 @@ export async function deployStack(plan: StackPlan, deps: { service: SfnService; 
     }));
     out.usagePlans.push({ logicalId: u.logicalId, id: u.id });
   }
-  for (const k of plan.usagePlanKeys) step(k.logicalId, () => deployUsagePlanKey(registry, k.usagePlanId, k.keyId));
+  for (const k of plan.usagePlanKeys) {
+    step(k.logicalId, () => deployUsagePlanKey(registry, k.usagePlanId, k.keyId));
+    out.usagePlanKeys.push({ logicalId: k.logicalId, usagePlanId: k.usagePlanId, keyId: k.keyId });
+  }
   return out;
 }
 

@@ -199,6 +199,11 @@ export async function startServer(options: StartServerOptions = {}): Promise<Ste
       if (!next.stateMachines.some((n) => n.arn === m.arn)) await service.handle('DeleteStateMachine', { stateMachineArn: m.arn });
     }
     for (const a of stack?.apis ?? []) if (!next.apis.some((n) => n.apiId === a.apiId) && apigw.registry.apis.has(a.apiId)) apigw.registry.deleteApi(a.apiId);
+    for (const k of stack?.usagePlanKeys ?? []) {
+      if (!next.usagePlanKeys.some((n) => n.usagePlanId === k.usagePlanId && n.keyId === k.keyId)) apigw.usageApi.removePlanKey(k.usagePlanId, k.keyId);
+    }
+    for (const k of stack?.apiKeys ?? []) if (!next.apiKeys.some((n) => n.id === k.id)) apigw.usageApi.deleteApiKey(k.id);
+    for (const u of stack?.usagePlans ?? []) if (!next.usagePlans.some((n) => n.id === u.id)) apigw.usageApi.deleteUsagePlan(u.id);
     for (const f of stack?.functions ?? []) {
       if (!next.functions.some((n) => n.name === f.name) && lambda instanceof LocalLambdaRuntime && lambda.getFunction(f.name)) lambda.deleteFunction(f.name);
     }
