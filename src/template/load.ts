@@ -2,16 +2,19 @@
 // machines, functions and REST APIs to create locally, with every intrinsic function resolved the way
 // CloudFormation would (parameters with overrides, conditions, mappings, pseudo parameters, AWS::Include
 // of local files) and the SAM transform applied (Globals, AWS::Serverless::* resources, Api events).
-// The REST API resources (SAM Auth/Cors/UsagePlan, CloudFormation AWS::ApiGateway::*) are planned by
-// sam-api.ts and cfn-apigateway.ts. Resource types stepgate does not run are listed in `unsupported`,
-// never silently dropped.
+// The REST API resources (SAM Auth/Cors/UsagePlan/GatewayResponses/Models, CloudFormation
+// AWS::ApiGateway::*) are planned by sam-api.ts and cfn-apigateway.ts. Resource types stepgate does not
+// run are listed in `unsupported`, never silently dropped.
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve as resolvePath } from 'node:path';
 import { parseTemplateText } from './yaml-cfn.js';
 import { TemplateError, type TemplateLocation } from './errors.js';
 import { evaluateCondition, resolveValue, type ResolveContext } from './intrinsics.js';
 import { apiIdFor, generatedName, stableId } from './ids.js';
-import { addAuth, addCors, addEventAuth, eventIntegrationCredentials, openApiPostprocess, operationKey, samInvalid, samUsagePlan, samUsagePlanIds } from './sam-api.js';
+import {
+  addAuth, addCors, addEventAuth, addEventRequest, addGatewayResponses, addModels, applyOpenApiVersion, checkEventRequestProperties,
+  checkOpenApiVersion, eventIntegrationCredentials, openApiPostprocess, operationKey, samInvalid, samUsagePlan, samUsagePlanIds,
+} from './sam-api.js';
 import {
   ApiGatewayResources, apigwPhysical, emptyParts, quotaFrom, referencesOf, throttleFrom,
   type PlannedApiKey, type PlannedApiParts, type PlannedUsagePlan, type PlannedUsagePlanKey,
@@ -378,7 +381,10 @@ export function planTemplate(template: Record<string, unknown>, opts: PlanContex
         const made = apiPlan(id, type, props, phys, stackName, include, where(id));
         const api: PlannedApi = { ...made.api, ...at };
         plan.apis.push(api);
-        if (type === 'AWS::Serverless::Api') samApis.set(id, { api, props, managed: made.managed, inline: made.inline });
+        if (type === 'AWS::Serverless::Api') {
+          const openApiVersion = applyOpenApiVersion(api.body, props.OpenApiVersion, made.managed);
+          samApis.set(id, { api, props, managed: made.managed, inline: made.inline, openApiVersion });
+        }
         break;
       }
       case 'AWS::IAM::Role':
@@ -403,7 +409,7 @@ export function planTemplate(template: Record<string, unknown>, opts: PlanContex
         const props = located(where('ServerlessRestApi'), () => resolveValue(withGlobals('AWS::Serverless::Api', { StageName: 'Prod' }, globals), { ...ctx, logicalId: 'ServerlessRestApi' }) as Record<string, unknown>);
         const phys = physical.get('ServerlessRestApi') as PhysicalResource;
         const made = apiPlan('ServerlessRestApi', 'AWS::Serverless::Api', { ...props, StageName: 'Prod' }, phys, stackName, include, where('ServerlessRestApi'));
-        implicit = { api: made.api, props, managed: true, inline: true };
+        implicit = { api: made.api, props, managed: true, inline: true, openApiVersion: applyOpenApiVersion(made.api.body, props.OpenApiVersion, true) };
         plan.apis.push(implicit.api);
         samApis.set('ServerlessRestApi', implicit);
       }
@@ -412,6 +418,7 @@ export function planTemplate(template: Record<string, unknown>, opts: PlanContex
     if (!target) throw new TemplateError(`the Api event's RestApiId ${String(p.RestApiId)} is not an API of this template`, where(e.source));
     const sam = samApis.get(target.logicalId);
     if (!sam) throw new TemplateError(`Resource with id [${e.source}] is invalid. Event with id [${e.eventId}] is invalid. RestApiId must be a valid reference to an 'AWS::Serverless::Api' resource in same template.`, where(e.source));
+    located(where(e.source), () => checkEventRequestProperties(e.source, e.eventId, e.kind, p));
     // SAM adds events only to definitions it writes itself (implicit API, or an Api without DefinitionBody/Uri).
     if (!sam.managed) continue;
     located(where(e.source), () => addEventPath(sam, e, region));
@@ -420,9 +427,12 @@ export function planTemplate(template: Record<string, unknown>, opts: PlanContex
   // SAM's own edits of each Api's definition, then its deployment, stage and usage plan.
   for (const [id, sam] of samApis) located(where(id), () => {
     const api = sam.api;
+    checkOpenApiVersion(sam.openApiVersion, id);
     addCors(api.body, sam.props.Cors, id, sam.inline);
     addAuth(api.body, sam.props.Auth, { apiLogicalId: id, stageName: api.stageName, region, inline: sam.inline });
-    openApiPostprocess(api.body);
+    addGatewayResponses(api.body, sam.props.GatewayResponses, id, sam.inline);
+    addModels(api.body, sam.props.Models, id, sam.inline);
+    openApiPostprocess(api.body, sam.openApiVersion);
     api.parts.deployments.push({ logicalId: `${id}Deployment`, ...(api.line !== undefined ? { line: api.line } : {}), id: stableId(stackName, `${id}Deployment`, 6), stageName: api.stageName, variables: api.variables, excludeMethods: [] });
     const usage = samUsagePlan(sam.props.Auth, id);
     if (usage) addSamUsagePlan(plan, api, usage.mode, usage.props, stackName);
@@ -514,8 +524,8 @@ function withGlobals(type: string, props: Record<string, unknown>, globals: Reco
     out.Environment = { ...g.Environment, ...props.Environment, Variables: { ...(g.Environment.Variables as object), ...(props.Environment.Variables as object) } };
   }
   for (const k of ['Variables', 'Tags']) if (isObj(g[k]) && isObj(props[k])) out[k] = { ...g[k], ...props[k] };
-  // Api Auth and Cors maps merge key by key, the resource's values winning (SAM Globals: maps are merged).
-  for (const k of ['Auth', 'Cors']) if (isObj(g[k]) && isObj(props[k])) out[k] = mergeMaps(g[k], props[k]);
+  // Api Auth, Cors and GatewayResponses maps merge key by key, the resource's values winning (SAM Globals: maps are merged).
+  for (const k of ['Auth', 'Cors', 'GatewayResponses']) if (isObj(g[k]) && isObj(props[k])) out[k] = mergeMaps(g[k], props[k]);
   return out;
 }
 
@@ -597,6 +607,8 @@ interface SamApi {
   managed: boolean;
   /** the definition is inline (DefinitionBody or written by SAM), so Cors and Auth can edit it */
   inline: boolean;
+  /** OpenApiVersion as SAM reads it (see applyOpenApiVersion) */
+  openApiVersion: unknown;
 }
 
 interface PlannedEvent {
@@ -695,6 +707,12 @@ function addEventPath(sam: SamApi, e: PlannedEvent, region: string): void {
   addEventAuth(api.body, {
     resourceId: e.source, eventId: e.eventId, path, method, auth: p.Auth, apiAuth: sam.props.Auth, apiLogicalId: api.logicalId, stageName: api.stageName,
   });
+  // RequestModel and RequestParameters exist on functions' Api events only (checkEventRequestProperties).
+  if (e.kind === 'function') {
+    addEventRequest(api.body, {
+      resourceId: e.source, eventId: e.eventId, path, method, requestModel: p.RequestModel, requestParameters: p.RequestParameters, apiModels: sam.props.Models,
+    });
+  }
 }
 
 /**

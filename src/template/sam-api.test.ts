@@ -266,3 +266,247 @@ Resources:
   assert.equal(body(plan, 'Api').paths['/y'].get.security, undefined);
   assert.deepEqual(plan.usagePlans.map((u) => u.apiStages.map((s) => s.stage).sort()), [['Prod', 'dev']]);
 });
+
+// ── GatewayResponses, Models, OpenApiVersion, event RequestModel / RequestParameters ──────────────
+// Expected shapes and messages: samtranslator model/api/api_generator.py (_add_gateway_responses,
+// _add_models, _validate_properties), model/apigateway.py (ApiGatewayResponse), swagger/swagger.py
+// (add_gateway_responses, add_models, add_request_model_to_method, add_request_validator_to_method,
+// add_request_parameters_to_method), model/eventsources/push.py (Api._add_swagger_integration),
+// plugins/globals/globals.py (fix_openapi_definitions).
+
+/** the reason of the TemplateError that loading the template throws */
+function reason(text: string): string {
+  try {
+    load(text);
+  } catch (e) {
+    if (e instanceof Error && 'reason' in e) return String(e.reason);
+    throw e;
+  }
+  assert.fail('the template loads, but an error was expected');
+}
+
+/** an Api event with more properties (YAML flow lines under Properties) */
+const evWith = (id: string, path: string, method: string, more: string[]): string =>
+  `        ${id}:\n          Type: Api\n          Properties:\n            RestApiId: !Ref Api\n            Path: ${path}\n            Method: ${method}\n${more.map((l) => `            ${l}\n`).join('')}`;
+
+const USER = '{ type: object, required: [name], properties: { name: { type: string } } }';
+
+test('GatewayResponses: statusCode as text, Headers / Paths / QueryStrings as gatewayresponse.* parameters, templates as given, merged over the definition\'s own', () => {
+  const definition = { ...DEFINITION, 'x-amazon-apigateway-gateway-responses': { DEFAULT_5XX: { statusCode: '503' }, ACCESS_DENIED: { statusCode: '401' } } };
+  const doc = body(load(api([
+    'GatewayResponses:',
+    '  ACCESS_DENIED:',
+    '    StatusCode: 403',
+    '    ResponseParameters:',
+    "      Headers: { X-Reason: \"'denied'\", Access-Control-Allow-Origin: \"'*'\" }",
+    '      Paths: { id: method.request.path.id }',
+    '      QueryStrings: { q: method.request.querystring.q }',
+    "    ResponseTemplates: { application/json: '{\"error\": $context.error.messageString}' }",
+    '  DEFAULT_4XX: { StatusCode: \'418\' }',
+    '  THROTTLED: { ResponseTemplates: { text/plain: slow down } }',
+  ].join('\n'), definition)), 'Api');
+  assert.deepEqual(doc['x-amazon-apigateway-gateway-responses'], {
+    DEFAULT_5XX: { statusCode: '503' },
+    ACCESS_DENIED: {
+      statusCode: '403',
+      responseParameters: {
+        'gatewayresponse.header.X-Reason': "'denied'", 'gatewayresponse.header.Access-Control-Allow-Origin': "'*'",
+        'gatewayresponse.path.id': 'method.request.path.id', 'gatewayresponse.querystring.q': 'method.request.querystring.q',
+      },
+      responseTemplates: { 'application/json': '{"error": $context.error.messageString}' },
+    },
+    DEFAULT_4XX: { statusCode: '418', responseParameters: {}, responseTemplates: {} },
+    THROTTLED: { responseParameters: {}, responseTemplates: { 'text/plain': 'slow down' } },
+  });
+});
+
+test('GatewayResponses reach a definition SAM writes, and Globals.Api GatewayResponses merge with the API\'s', () => {
+  const plan = load(`Transform: AWS::Serverless-2016-10-31
+Globals:
+  Api:
+    GatewayResponses:
+      DEFAULT_4XX: { ResponseParameters: { Headers: { X-Global: "'g'" } } }
+      UNAUTHORIZED: { StatusCode: 401 }
+Resources:
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Handler: index.handler
+      InlineCode: "exports.handler = async () => ({ statusCode: 200, body: '' })"
+      Events:
+        Get: { Type: Api, Properties: { Path: /x, Method: get } }
+  Api:
+    Type: AWS::Serverless::Api
+    Properties:
+      StageName: dev
+      GatewayResponses:
+        DEFAULT_4XX: { StatusCode: 400, ResponseParameters: { Headers: { X-Own: "'o'" } } }
+`);
+  assert.deepEqual(body(plan, 'ServerlessRestApi')['x-amazon-apigateway-gateway-responses'], {
+    DEFAULT_4XX: { responseParameters: { 'gatewayresponse.header.X-Global': "'g'" }, responseTemplates: {} },
+    UNAUTHORIZED: { statusCode: '401', responseParameters: {}, responseTemplates: {} },
+  });
+  assert.deepEqual(body(plan, 'Api')['x-amazon-apigateway-gateway-responses'], {
+    DEFAULT_4XX: { statusCode: '400', responseParameters: { 'gatewayresponse.header.X-Global': "'g'", 'gatewayresponse.header.X-Own': "'o'" }, responseTemplates: {} },
+    UNAUTHORIZED: { statusCode: '401', responseParameters: {}, responseTemplates: {} },
+  });
+});
+
+test('GatewayResponses that SAM refuses, with its messages', () => {
+  const bad = (props: string): string => reason(api(props));
+  assert.equal(bad('GatewayResponses: [DEFAULT_4XX]'), "Resource with id [Api] is invalid. Property 'GatewayResponses' should be a map.");
+  assert.equal(bad('GatewayResponses: { DEFAULT_4XX: oops }'), "Resource with id [Api] is invalid. Invalid property type 'str' for GatewayResponses. Expected an object of type 'GatewayResponse'.");
+  assert.equal(bad('GatewayResponses: { DEFAULT_4XX: [1] }'), "Resource with id [Api] is invalid. Invalid property type 'list' for GatewayResponses. Expected an object of type 'GatewayResponse'.");
+  assert.equal(bad('GatewayResponses: { DEFAULT_4XX: { Status: 400 } }'), "Resource with id [Api] is invalid. Invalid property 'Status' in 'GatewayResponses' property 'DEFAULT_4XX'.");
+  assert.equal(bad('GatewayResponses: { DEFAULT_4XX: { ResponseParameters: oops } }'), "Resource with id [Api] is invalid. Property 'GatewayResponses.DEFAULT_4XX.ResponseParameters' should be a map.");
+  assert.equal(bad('GatewayResponses: { DEFAULT_4XX: { ResponseParameters: { Header: { X: "\'x\'" } } } }'), "Resource with id [Api] is invalid. Invalid gateway response parameter 'Header'");
+  assert.equal(bad('GatewayResponses: { DEFAULT_4XX: { StatusCode: 4000 } }'), "Resource with id [Api] is invalid. Property 'StatusCode' must be numeric");
+  assert.equal(bad('GatewayResponses: { DEFAULT_4XX: { StatusCode: four } }'), "Resource with id [Api] is invalid. Property 'StatusCode' must be numeric");
+  // SAM fails here without a message of its own (it calls .items() on the value): stepgate's wording.
+  assert.equal(bad('GatewayResponses: { DEFAULT_4XX: { ResponseParameters: { Headers: [X] } } }'), "Resource with id [Api] is invalid. Property 'GatewayResponses.DEFAULT_4XX.ResponseParameters.Headers' should be a map.");
+  // SAM's check names Auth in this message.
+  for (const definition of [{ info: { title: 't', version: '1' }, paths: {} }, { swagger: '2.0', info: { title: 't', version: '1' } }]) {
+    assert.equal(reason(api('GatewayResponses: { DEFAULT_4XX: { StatusCode: 400 } }', definition)),
+      "Resource with id [Api] is invalid. Unable to add Auth configuration because 'DefinitionBody' does not contain a valid Swagger definition.");
+  }
+});
+
+test('GatewayResponses and Models need an inline definition (not DefinitionUri)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'stepgate-sam-api-uri-'));
+  writeFileSync(join(dir, 'api.json'), JSON.stringify(DEFINITION));
+  const withUri = (props: string): string => {
+    writeFileSync(join(dir, 'template.yaml'), `${HEAD}  Api:\n    Type: AWS::Serverless::Api\n    Properties:\n      StageName: dev\n      DefinitionUri: api.json\n      ${props}\n`);
+    try {
+      loadTemplate(join(dir, 'template.yaml'));
+    } catch (e) {
+      return String((e as { reason?: unknown }).reason);
+    }
+    return 'loaded';
+  };
+  assert.equal(withUri('GatewayResponses: { DEFAULT_4XX: { StatusCode: 400 } }'), "Resource with id [Api] is invalid. GatewayResponses works only with inline Swagger specified in 'DefinitionBody' property.");
+  assert.equal(withUri(`Models: { User: ${USER} }`), "Resource with id [Api] is invalid. Models works only with inline Swagger specified in 'DefinitionBody' property.");
+  assert.equal(withUri('Models: {}'), 'loaded');
+});
+
+test('Models: definitions named in lower case (Swagger 2), components.schemas for OpenAPI 3', () => {
+  const doc = body(load(api(`Models:\n  User: ${USER}\n  OrderLine: { type: array, items: { type: string } }`)), 'Api');
+  assert.deepEqual(doc.definitions, { user: { type: 'object', required: ['name'], properties: { name: { type: 'string' } } }, orderline: { type: 'array', items: { type: 'string' } } });
+  const oas3 = { openapi: '3.0.1', info: { title: 't', version: '1' }, paths: { '/x': { get: { 'x-amazon-apigateway-integration': MOCK } } } };
+  const doc3 = body(load(api(`Models:\n  User: ${USER}`, oas3)), 'Api');
+  assert.equal(doc3.definitions, undefined);
+  assert.deepEqual(doc3.components.schemas, { user: { type: 'object', required: ['name'], properties: { name: { type: 'string' } } } });
+});
+
+test('Models that SAM refuses, with its messages', () => {
+  assert.equal(reason(api('Models: [User]')), "Resource with id [Api] is invalid. Property 'Models' should be a map.");
+  assert.equal(reason(api(`Models: { User: ${USER}, Bad: object }`)), "Resource with id [Api] is invalid. Invalid value for 'Models' property");
+  assert.equal(reason(api('Models: { User: { properties: { name: { type: string } } } }')), "Structure of the SAM template is invalid. 'Models' schema is missing 'type'.");
+  assert.equal(reason(api(`Models: { User: ${USER} }`, { swagger: '2.0', info: { title: 't', version: '1' } })),
+    "Resource with id [Api] is invalid. Unable to add Models definitions because 'DefinitionBody' does not contain a valid Swagger definition.");
+});
+
+test('OpenApiVersion 3.x makes the definition SAM writes an OpenAPI 3 document; a bad version is refused', () => {
+  for (const [version, expected] of [["'3.0.1'", '3.0.1'], ['3.0', '3.0']] as const) {
+    const plan = load(FN(evWith('Create', '/users', 'post', ['RequestModel: { Model: User }']), `OpenApiVersion: ${version}\nModels: { User: ${USER} }`));
+    const doc = body(plan, 'Api');
+    assert.equal(doc.swagger, undefined);
+    assert.equal(doc.openapi, expected);
+    assert.deepEqual(doc.paths['/users'].post.requestBody, { content: { 'application/json': { schema: { $ref: '#/components/schemas/user' } } } });
+    assert.deepEqual(Object.keys(doc.components.schemas), ['user']);
+  }
+  // 2.0 leaves the Swagger skeleton as it is; an inline definition keeps its own version.
+  assert.equal(body(load(FN(evWith('A', '/a', 'get', []), "OpenApiVersion: '2.0'")), 'Api').swagger, '2.0');
+  assert.equal(body(load(api("OpenApiVersion: '3.0.1'")), 'Api').swagger, '2.0');
+  assert.equal(reason(FN(evWith('A', '/a', 'get', []), "OpenApiVersion: '3'")), "Resource with id [Api] is invalid. The OpenApiVersion value must be of the format '3.0.0'.");
+  assert.equal(reason(api("OpenApiVersion: 'v3'")), "Resource with id [Api] is invalid. The OpenApiVersion value must be of the format '3.0.0'.");
+  assert.equal(reason(api('OpenApiVersion: [3]')), "Resource with id [Api] is invalid. Property 'OpenApiVersion' should be a string.");
+});
+
+test('Api event RequestModel: the body parameter and the request validator SAM names (body-and-params, body-only, params-only, no-validation)', () => {
+  const plan = load(FN(
+    evWith('A', '/a', 'post', ['RequestModel: { Model: User, Required: true, ValidateBody: true, ValidateParameters: true }'])
+      + evWith('B', '/b', 'post', ['RequestModel: { Model: User, ValidateBody: true }'])
+      + evWith('C', '/c', 'any', ['RequestModel: { Model: User, ValidateParameters: true }'])
+      + evWith('D', '/d', 'put', ['RequestModel: { Model: User, Required: false, ValidateBody: false }'])
+      + evWith('E', '/e', 'post', ['RequestModel: { Model: User }'])
+      + evWith('F', '/f', 'post', ['RequestModel: { Required: true, ValidateBody: true }']),
+    `Models: { User: ${USER} }`,
+  ));
+  const doc = body(plan, 'Api');
+  const ref = { $ref: '#/definitions/user' };
+  assert.deepEqual(doc.paths['/a'].post.parameters, [{ in: 'body', name: 'user', schema: ref, required: true }]);
+  assert.equal(doc.paths['/a'].post['x-amazon-apigateway-request-validator'], 'body-and-params');
+  assert.deepEqual(doc.paths['/b'].post.parameters, [{ in: 'body', name: 'user', schema: ref }]);
+  assert.equal(doc.paths['/b'].post['x-amazon-apigateway-request-validator'], 'body-only');
+  assert.equal(doc.paths['/c']['x-amazon-apigateway-any-method']['x-amazon-apigateway-request-validator'], 'params-only');
+  assert.deepEqual(doc.paths['/d'].put.parameters, [{ in: 'body', name: 'user', schema: ref, required: false }]);
+  assert.equal(doc.paths['/d'].put['x-amazon-apigateway-request-validator'], 'no-validation');
+  // No ValidateBody / ValidateParameters: no validator; no Model: nothing at all.
+  assert.equal(doc.paths['/e'].post['x-amazon-apigateway-request-validator'], undefined);
+  assert.deepEqual(Object.keys(doc.paths['/f'].post).sort(), ['responses', 'x-amazon-apigateway-integration']);
+  assert.deepEqual(doc['x-amazon-apigateway-request-validators'], {
+    'body-and-params': { validateRequestBody: true, validateRequestParameters: true },
+    'body-only': { validateRequestBody: true, validateRequestParameters: false },
+    'params-only': { validateRequestBody: false, validateRequestParameters: true },
+    'no-validation': { validateRequestBody: false, validateRequestParameters: false },
+  });
+  assert.deepEqual(doc.definitions, { user: { type: 'object', required: ['name'], properties: { name: { type: 'string' } } } });
+});
+
+test('Api event RequestModel that SAM refuses, with its messages', () => {
+  const bad = (more: string, apiProps = `Models: { User: ${USER} }`): string => reason(FN(evWith('Create', '/users', 'post', [more]), apiProps));
+  const unable = 'Resource with id [Fn] is invalid. Event with id [Create] is invalid. Unable to set RequestModel [User] on API method [post] for path [/users]';
+  assert.equal(bad('RequestModel: { Model: User }', 'Description: no models'), `${unable} because the related API does not define any Models.`);
+  assert.equal(bad('RequestModel: { Model: User }', 'Models: {}'), `${unable} because the related API does not define any Models.`);
+  assert.equal(bad('RequestModel: { Model: Users }'), `${unable.replace('[User]', '[Users]')} because it wasn't defined in the API's Models.`);
+  assert.equal(bad('RequestModel: { Model: user }'), `${unable.replace('[User]', '[user]')} because it wasn't defined in the API's Models.`);
+  assert.equal(bad('RequestModel: { Model: 5 }'), `${unable.replace('[User]', '[5]')} because the related API does not contain valid Models.`);
+  assert.equal(bad('RequestModel: { Model: User }', 'Models: [User]'), `${unable} because the related API Models defined is of invalid type.`);
+  assert.equal(bad("RequestModel: { Model: User, ValidateBody: 'true' }"),
+    'Resource with id [Fn] is invalid. Event with id [Create] is invalid. Unable to set Validator to RequestModel [User] on API method [post] for path [/users] ValidateBody and ValidateParameters must be a boolean type, strings or intrinsics are not supported.');
+  // The event's own properties are typed: the logical id is the function's and the event's together.
+  assert.equal(bad('RequestModel: User'), "Resource with id [FnCreate] is invalid. Property 'RequestModel' should be a map.");
+});
+
+test('RequestModel and RequestParameters are not properties of a state machine\'s Api event', () => {
+  const text = `${HEAD}  Flow:
+    Type: AWS::Serverless::StateMachine
+    Properties:
+      Definition: { StartAt: P, States: { P: { Type: Pass, End: true } } }
+      Events:
+        Start:
+          Type: Api
+          Properties: { Path: /start, Method: post, RequestParameters: [method.request.header.X] }
+`;
+  assert.equal(reason(text), 'Resource with id [FlowStart] is invalid. property RequestParameters not defined for resource of type Api');
+});
+
+test('Api event RequestParameters: header / querystring / path parameters of type string, Required, and Caching as cacheKeyParameters', () => {
+  const plan = load(FN(evWith('Get', '/items/{id}', 'get', [
+    'RequestModel: { Model: User, ValidateParameters: true }',
+    'RequestParameters: [method.request.header.Authorization, { method.request.querystring.q: { Required: true, Caching: true } }, { method.request.path.id: { Caching: true } }, { method.request.header.X-Tenant: {} }]',
+  ]), `Models: { User: ${USER} }`));
+  const op = body(plan, 'Api').paths['/items/{id}'].get;
+  assert.deepEqual(op.parameters, [
+    { in: 'body', name: 'user', schema: { $ref: '#/definitions/user' } },
+    { in: 'header', name: 'Authorization', required: false, type: 'string' },
+    { in: 'query', name: 'q', required: true, type: 'string' },
+    { in: 'path', name: 'id', required: false, type: 'string' },
+    { in: 'header', name: 'X-Tenant', required: false, type: 'string' },
+  ]);
+  assert.deepEqual(op['x-amazon-apigateway-integration'].cacheKeyParameters, ['method.request.querystring.q', 'method.request.path.id']);
+});
+
+test('Api event RequestParameters that SAM refuses, with its messages', () => {
+  const bad = (list: string): string => reason(FN(evWith('Get', '/items', 'get', [`RequestParameters: ${list}`]), 'Description: d'));
+  const keys = "Resource with id [Fn] is invalid. Event with id [Get] is invalid. Invalid value for 'RequestParameters' property. Keys must be in the format 'method.request.[querystring|path|header].{value}', e.g 'method.request.header.Authorization'.";
+  assert.equal(bad('[header.Authorization]'), keys);
+  assert.equal(bad('[method.request.body.x]'), keys);
+  assert.equal(bad('[{ method.response.header.X: { Required: true } }]'), keys);
+  assert.equal(bad('[{ method.request.header.X: { Required: true, Cached: true } }]'),
+    "Resource with id [Fn] is invalid. Event with id [Get] is invalid. Invalid value for 'RequestParameters' property. Values must be an object, e.g { Required: true, Caching: false }");
+  assert.equal(bad('[{ method.request.header.X: true }]'),
+    "Resource with id [Fn] is invalid. Event with id [Get] is invalid. Invalid value for 'RequestParameters' property. Values must be an object, e.g { Required: true, Caching: false }");
+  assert.equal(bad('[5]'), "Resource with id [Fn] is invalid. Event with id [Get] is invalid. Invalid value for 'RequestParameters' property. Property must be either a string or an object");
+  assert.equal(bad('method.request.header.X'), "Resource with id [FnGet] is invalid. Type of property 'RequestParameters' is invalid.");
+});

@@ -1,9 +1,12 @@
-// The SAM transform of AWS::Serverless::Api security and CORS, done the way SAM's translator does it:
-// it edits the OpenAPI document before CloudFormation imports it. Cors adds an OPTIONS MOCK method to
-// every path; Auth adds security schemes (x-amazon-apigateway-authtype / -authorizer, `api_key`) and
-// per-operation `security`, and ResourcePolicy an x-amazon-apigateway-policy; Api events add their own
-// Auth. Shapes, defaults and messages follow samtranslator (model/api/api_generator.py,
-// swagger/swagger.py, model/apigateway.py ApiGatewayAuthorizer, model/eventsources/push.py Api).
+// The SAM transform of AWS::Serverless::Api security, CORS, gateway responses and models, done the way
+// SAM's translator does it: it edits the OpenAPI document before CloudFormation imports it. Cors adds an
+// OPTIONS MOCK method to every path; Auth adds security schemes (x-amazon-apigateway-authtype /
+// -authorizer, `api_key`) and per-operation `security`, and ResourcePolicy an x-amazon-apigateway-policy;
+// GatewayResponses and Models become x-amazon-apigateway-gateway-responses and definitions; Api events
+// add their own Auth, RequestModel (body parameter and request validator) and RequestParameters.
+// Shapes, defaults and messages follow samtranslator (model/api/api_generator.py, swagger/swagger.py,
+// model/apigateway.py ApiGatewayAuthorizer / ApiGatewayResponse, model/eventsources/push.py Api,
+// plugins/globals/globals.py fix_openapi_definitions).
 import { TemplateError } from './errors.js';
 
 type Obj = Record<string, unknown>;
@@ -23,12 +26,56 @@ const ALL_HTTP_METHODS = ['OPTIONS', 'GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PA
 const NOT_OPERATIONS = new Set(['summary', 'description', 'parameters', 'servers', '$ref']);
 /** what SAM writes as an integration's credentials to call with the caller's identity (InvokeRole CALLER_CREDENTIALS) */
 const CALLER_CREDENTIALS_ARN = 'arn:aws:iam::*:user/*';
+const GATEWAY_RESPONSES = 'x-amazon-apigateway-gateway-responses';
+const REQUEST_VALIDATORS = 'x-amazon-apigateway-request-validators';
+const REQUEST_VALIDATOR = 'x-amazon-apigateway-request-validator';
+/** the keys of one entry of GatewayResponses, and of its ResponseParameters with the prefix each becomes */
+const GATEWAY_RESPONSE_KEYS = ['ResponseParameters', 'ResponseTemplates', 'StatusCode'];
+const GATEWAY_RESPONSE_PARAMETERS = [['Headers', 'header'], ['Paths', 'path'], ['QueryStrings', 'querystring']] as const;
+/** the settings of one RequestParameters entry */
+const REQUEST_PARAMETER_KEYS = ['Required', 'Caching'];
+const REQUEST_PARAMETER_NAME = /^method\.request\.(querystring|path|header)\./;
+/** SwaggerEditor._OPENAPI_VERSION_3_REGEX, and the versions OpenApiVersion accepts */
+const OPENAPI_3 = /^3(\.\d)(\.\d)?$/;
+const OPENAPI_VERSION = /^[2-3](\.\d)(\.\d)?$/;
 
 /** SAM's transform error: "Resource with id [X] is invalid. ..." */
 export function samInvalid(resourceId: string, message: string): TemplateError {
   return new TemplateError(`Resource with id [${resourceId}] is invalid. ${message}`);
 }
 const eventInvalid = (resourceId: string, eventId: string, message: string): TemplateError => samInvalid(resourceId, `Event with id [${eventId}] is invalid. ${message}`);
+
+/** Python's truth value, which SAM's `if x:` tests use: null, false, 0, '', [] and {} are false. */
+function truthy(v: unknown): boolean {
+  if (v === undefined || v === null || v === false || v === 0 || v === '') return false;
+  if (Array.isArray(v)) return v.length > 0;
+  if (isObj(v)) return Object.keys(v).length > 0;
+  return true;
+}
+
+/** Python's str() of a value, as SAM's messages and string conversions print it (true → 'True'). */
+function pythonStr(v: unknown): string {
+  if (v === undefined || v === null) return 'None';
+  if (typeof v === 'boolean') return v ? 'True' : 'False';
+  if (typeof v === 'string') return v;
+  return typeof v === 'number' ? String(v) : JSON.stringify(v);
+}
+
+/** Python's type name of a value (type(x).__name__), as SAM's messages print it. */
+function pythonTypeName(v: unknown): string {
+  if (v === undefined || v === null) return 'NoneType';
+  if (typeof v === 'string') return 'str';
+  if (typeof v === 'boolean') return 'bool';
+  if (typeof v === 'number') return Number.isInteger(v) ? 'int' : 'float';
+  return Array.isArray(v) ? 'list' : 'dict';
+}
+
+/** SwaggerEditor.is_valid: a map with a `paths` map and a `swagger` version, or an OpenAPI 3.x `openapi` one. */
+function isValidSwagger(doc: Obj): boolean {
+  if (!isObj(doc.paths)) return false;
+  if (truthy(doc.swagger)) return true;
+  return truthy(doc.openapi) && OPENAPI_3.test(String(doc.openapi));
+}
 
 /** Operation key of a path item for an event Method (`any` is API Gateway's ANY extension). */
 export function operationKey(method: string): string {
@@ -486,14 +533,232 @@ export function addEventAuth(doc: Obj, e: EventApiAuth): void {
   }
 }
 
+// ── Api events: RequestModel, RequestParameters ──────────────────────────────────────────────────
+
+export interface EventApiRequest {
+  /** the function */
+  resourceId: string;
+  eventId: string;
+  path: string;
+  /** lower case, as SAM normalises it */
+  method: string;
+  requestModel: unknown;
+  requestParameters: unknown;
+  /** the target API's Models (resolved), if any */
+  apiModels: unknown;
+}
+
+/**
+ * The types SAM's event sources declare for RequestModel (a map) and RequestParameters (a list), checked
+ * when the event is read, whichever API it targets; a state machine's Api event has neither property.
+ * The logical id in these messages is the resource's and the event's together, as SAM names the event.
+ */
+export function checkEventRequestProperties(resourceId: string, eventId: string, kind: 'function' | 'stateMachine', properties: Obj): void {
+  const eventLogicalId = `${resourceId}${eventId}`;
+  if (kind === 'stateMachine') {
+    const unknown = Object.keys(properties).find((k) => k === 'RequestModel' || k === 'RequestParameters');
+    if (unknown !== undefined) throw samInvalid(eventLogicalId, `property ${unknown} not defined for resource of type Api`);
+    return;
+  }
+  const model = properties.RequestModel;
+  if (model !== undefined && model !== null && !isObj(model)) throw samInvalid(eventLogicalId, "Property 'RequestModel' should be a map.");
+  const parameters = properties.RequestParameters;
+  if (parameters !== undefined && parameters !== null && !Array.isArray(parameters)) throw samInvalid(eventLogicalId, "Type of property 'RequestParameters' is invalid.");
+}
+
+/**
+ * An Api event's RequestModel (the body parameter, `#/definitions/<model>` in lower case, or an OpenAPI 3
+ * requestBody, and with ValidateBody / ValidateParameters a request validator named body-and-params,
+ * body-only, params-only or no-validation) and RequestParameters (header / querystring / path parameters
+ * of type string, and the integration's cacheKeyParameters for those with Caching), as SAM's Api event
+ * writes them into the definition it manages.
+ */
+export function addEventRequest(doc: Obj, e: EventApiRequest): void {
+  const item = pathsOf(doc)[e.path];
+  const op = isObj(item) ? item[operationKey(e.method)] : undefined;
+  if (!isObj(op)) return;
+  if (truthy(e.requestModel) && isObj(e.requestModel)) addRequestModel(doc, op, e, e.requestModel);
+  if (truthy(e.requestParameters) && Array.isArray(e.requestParameters)) addRequestParameters(op, e, e.requestParameters);
+}
+
+function addRequestModel(doc: Obj, op: Obj, e: EventApiRequest, requestModel: Obj): void {
+  const model = requestModel.Model;
+  // Without a Model nothing is written, not even a validator (SAM).
+  if (!truthy(model)) return;
+  const unable = `Unable to set RequestModel [${pythonStr(model)}] on API method [${e.method}] for path [${e.path}]`;
+  const models = e.apiModels;
+  if (!truthy(models)) throw eventInvalid(e.resourceId, e.eventId, `${unable} because the related API does not define any Models.`);
+  if (!isObj(models)) throw eventInvalid(e.resourceId, e.eventId, `${unable} because the related API Models defined is of invalid type.`);
+  if (typeof model !== 'string') throw eventInvalid(e.resourceId, e.eventId, `${unable} because the related API does not contain valid Models.`);
+  if (!truthy(models[model])) throw eventInvalid(e.resourceId, e.eventId, `${unable} because it wasn't defined in the API's Models.`);
+  // SAM writes model names in lower case (add_models too), so the reference matches the definition.
+  const name = model.toLowerCase();
+  const required = requestModel.Required;
+  if (doc.swagger !== undefined && doc.swagger !== null) {
+    const parameter: Obj = { in: 'body', name, schema: { $ref: `#/definitions/${name}` } };
+    if (required !== undefined && required !== null) parameter.required = required;
+    op.parameters = [...(Array.isArray(op.parameters) ? op.parameters : []), parameter];
+  } else if (typeof doc.openapi === 'string' && OPENAPI_3.test(doc.openapi)) {
+    const body: Obj = { content: { 'application/json': { schema: { $ref: `#/components/schemas/${name}` } } } };
+    if (required !== undefined && required !== null) body.required = required;
+    op.requestBody = body;
+  }
+  let validateBody = requestModel.ValidateBody;
+  let validateParameters = requestModel.ValidateParameters;
+  const given = (v: unknown): boolean => v !== undefined && v !== null;
+  if (!given(validateBody) && !given(validateParameters)) return;
+  validateBody = given(validateBody) ? validateBody : false;
+  validateParameters = given(validateParameters) ? validateParameters : false;
+  if (typeof validateBody !== 'boolean' || typeof validateParameters !== 'boolean') {
+    throw eventInvalid(e.resourceId, e.eventId, `Unable to set Validator to RequestModel [${model}] on API method [${e.method}] for path [${e.path}] ValidateBody and ValidateParameters must be a boolean type, strings or intrinsics are not supported.`);
+  }
+  const validator = validateBody && validateParameters ? 'body-and-params' : validateBody ? 'body-only' : validateParameters ? 'params-only' : 'no-validation';
+  if (!isObj(doc[REQUEST_VALIDATORS]) || !truthy(doc[REQUEST_VALIDATORS])) doc[REQUEST_VALIDATORS] = {};
+  const validators = doc[REQUEST_VALIDATORS] as Obj;
+  // A validator already defined under that name is kept as it is.
+  if (!truthy(validators[validator])) validators[validator] = { validateRequestBody: validateBody, validateRequestParameters: validateParameters };
+  op[REQUEST_VALIDATOR] = validator;
+}
+
+function addRequestParameters(op: Obj, e: EventApiRequest, list: unknown[]): void {
+  const badName = "Invalid value for 'RequestParameters' property. Keys must be in the format 'method.request.[querystring|path|header].{value}', e.g 'method.request.header.Authorization'.";
+  const settings: { name: string; required: unknown; caching: unknown }[] = [];
+  for (const p of list) {
+    if (isObj(p)) {
+      const first = Object.entries(p)[0];
+      if (!first || !REQUEST_PARAMETER_NAME.test(first[0])) throw eventInvalid(e.resourceId, e.eventId, badName);
+      const [name, value] = first;
+      if (!isObj(value) || !Object.keys(value).every((k) => REQUEST_PARAMETER_KEYS.includes(k))) {
+        throw eventInvalid(e.resourceId, e.eventId, "Invalid value for 'RequestParameters' property. Values must be an object, e.g { Required: true, Caching: false }");
+      }
+      settings.push({ name, required: 'Required' in value ? value.Required : false, caching: 'Caching' in value ? value.Caching : false });
+    } else if (typeof p === 'string') {
+      if (!REQUEST_PARAMETER_NAME.test(p)) throw eventInvalid(e.resourceId, e.eventId, badName);
+      settings.push({ name: p, required: false, caching: false });
+    } else {
+      throw eventInvalid(e.resourceId, e.eventId, "Invalid value for 'RequestParameters' property. Property must be either a string or an object");
+    }
+  }
+  const parameters = Array.isArray(op.parameters) ? [...op.parameters] : [];
+  for (const s of settings) {
+    // method.request.querystring.q → {in: query, name: q}; SAM's replace drops every "method.request.".
+    const rest = s.name.split('method.request.').join('');
+    const dot = rest.indexOf('.');
+    const location = rest.slice(0, dot);
+    parameters.push({ in: location === 'querystring' ? 'query' : location, name: rest.slice(dot + 1), required: s.required, type: 'string' });
+    if (truthy(s.caching) && isObj(op[INTEGRATION])) {
+      const integration = op[INTEGRATION];
+      integration.cacheKeyParameters = [...(Array.isArray(integration.cacheKeyParameters) ? integration.cacheKeyParameters : []), s.name];
+    }
+  }
+  op.parameters = parameters;
+}
+
+// ── GatewayResponses, Models, OpenApiVersion ─────────────────────────────────────────────────────
+
+/**
+ * GatewayResponses: each response type becomes an entry of x-amazon-apigateway-gateway-responses
+ * (merged over those the definition has) with `responseParameters` (ResponseParameters.Headers / Paths /
+ * QueryStrings as gatewayresponse.header.X / path.X / querystring.X), `responseTemplates`, and
+ * `statusCode` as a string (SAM's _add_gateway_responses and ApiGatewayResponse).
+ */
+export function addGatewayResponses(doc: Obj, responses: unknown, apiLogicalId: string, inline: boolean): void {
+  if (responses === undefined || responses === null) return;
+  if (!isObj(responses)) throw samInvalid(apiLogicalId, "Property 'GatewayResponses' should be a map.");
+  if (Object.keys(responses).length === 0) return;
+  if (!inline) throw samInvalid(apiLogicalId, "GatewayResponses works only with inline Swagger specified in 'DefinitionBody' property.");
+  for (const [type, response] of Object.entries(responses)) {
+    if (!isObj(response)) throw samInvalid(apiLogicalId, `Invalid property type '${pythonTypeName(response)}' for GatewayResponses. Expected an object of type 'GatewayResponse'.`);
+    const unknown = Object.keys(response).find((k) => !GATEWAY_RESPONSE_KEYS.includes(k));
+    if (unknown !== undefined) throw samInvalid(apiLogicalId, `Invalid property '${unknown}' in 'GatewayResponses' property '${type}'.`);
+  }
+  // (sic: SAM's message names Auth here)
+  if (!isValidSwagger(doc)) throw samInvalid(apiLogicalId, "Unable to add Auth configuration because 'DefinitionBody' does not contain a valid Swagger definition.");
+  const written: Obj = {};
+  for (const [type, response] of Object.entries(responses as Record<string, Obj>)) {
+    const parameters = response.ResponseParameters;
+    if (truthy(parameters)) {
+      if (!isObj(parameters)) throw samInvalid(apiLogicalId, `Property 'GatewayResponses.${type}.ResponseParameters' should be a map.`);
+      const unknown = Object.keys(parameters).find((k) => !GATEWAY_RESPONSE_PARAMETERS.some(([key]) => key === k));
+      if (unknown !== undefined) throw samInvalid(apiLogicalId, `Invalid gateway response parameter '${unknown}'`);
+    }
+    const status = response.StatusCode;
+    const statusCode = status === undefined || status === null ? undefined : pythonStr(status);
+    if (truthy(status) && !/^[0-9]{1,3}$/.test(statusCode as string)) throw samInvalid(apiLogicalId, "Property 'StatusCode' must be numeric");
+    const responseParameters: Obj = {};
+    for (const [key, prefix] of GATEWAY_RESPONSE_PARAMETERS) {
+      const values = truthy(parameters) ? (parameters as Obj)[key] : undefined;
+      if (values === undefined) continue;
+      if (!isObj(values)) throw samInvalid(apiLogicalId, `Property 'GatewayResponses.${type}.ResponseParameters.${key}' should be a map.`);
+      for (const [name, value] of Object.entries(values)) responseParameters[`gatewayresponse.${prefix}.${name}`] = value;
+    }
+    const entry: Obj = { responseParameters, responseTemplates: truthy(response.ResponseTemplates) ? response.ResponseTemplates : {} };
+    // An empty status code is left out rather than written as null (SAM).
+    if (statusCode) entry.statusCode = statusCode;
+    written[type] = entry;
+  }
+  doc[GATEWAY_RESPONSES] = { ...(isObj(doc[GATEWAY_RESPONSES]) ? doc[GATEWAY_RESPONSES] : {}), ...written };
+}
+
+/**
+ * Models: each schema (which needs a `type`) becomes a definition named in lower case; an OpenAPI 3
+ * document gets them as components.schemas from openApiPostprocess (SAM's _add_models and add_models).
+ */
+export function addModels(doc: Obj, models: unknown, apiLogicalId: string, inline: boolean): void {
+  if (models === undefined || models === null) return;
+  if (!isObj(models)) throw samInvalid(apiLogicalId, "Property 'Models' should be a map.");
+  if (Object.keys(models).length === 0) return;
+  if (!inline) throw samInvalid(apiLogicalId, "Models works only with inline Swagger specified in 'DefinitionBody' property.");
+  if (!isValidSwagger(doc)) throw samInvalid(apiLogicalId, "Unable to add Models definitions because 'DefinitionBody' does not contain a valid Swagger definition.");
+  if (!Object.values(models).every(isObj)) throw samInvalid(apiLogicalId, "Invalid value for 'Models' property");
+  const definitions = isObj(doc.definitions) ? doc.definitions : {};
+  for (const [name, schema] of Object.entries(models as Record<string, Obj>)) {
+    // An InvalidTemplateException in SAM: the template, not the resource, is named.
+    if (!truthy(schema.type)) throw new TemplateError("Structure of the SAM template is invalid. 'Models' schema is missing 'type'.");
+    definitions[name.toLowerCase()] = schema;
+  }
+  doc.definitions = definitions;
+}
+
+/**
+ * OpenApiVersion as SAM's Globals plugin applies it to the definitions SAM writes: a 3.x version makes
+ * the skeleton an OpenAPI document (`openapi: <version>` instead of `swagger: '2.0'`); a number (YAML
+ * `3.0`) is read as the text Python prints for it. Returns the version as text, if it is one.
+ */
+export function applyOpenApiVersion(doc: Obj, version: unknown, managed: boolean): unknown {
+  const text = managed ? openApiVersionText(version) : version;
+  if (managed && typeof text === 'string' && OPENAPI_3.test(text)) {
+    delete doc.swagger;
+    doc.openapi = text;
+  }
+  return text;
+}
+
+function openApiVersionText(version: unknown): unknown {
+  if (typeof version !== 'number') return version;
+  // YAML 3.0 is a float, which Python prints as 3.0; the converted text is kept only when it is a 3.x version.
+  const text = Number.isInteger(version) ? version.toFixed(1) : String(version);
+  return OPENAPI_3.test(text) ? text : version;
+}
+
+/** OpenApiVersion must be text of the form 2.x / 3.x(.y) (SAM's _validate_properties). */
+export function checkOpenApiVersion(version: unknown, apiLogicalId: string): void {
+  if (version === undefined || version === null) return;
+  if (typeof version !== 'string') throw samInvalid(apiLogicalId, "Property 'OpenApiVersion' should be a string.");
+  if (version !== '' && !OPENAPI_VERSION.test(version)) throw samInvalid(apiLogicalId, "The OpenApiVersion value must be of the format '3.0.0'.");
+}
+
 // ── OpenAPI 3 ────────────────────────────────────────────────────────────────────────────────────
 
 /**
  * SAM's _openapi_postprocess for OpenAPI 3 documents: securityDefinitions move to
  * components.securitySchemes, and the Cors OPTIONS methods lose consumes/produces and get header schemas.
  */
-export function openApiPostprocess(doc: Obj): void {
-  if (doc.swagger !== undefined || typeof doc.openapi !== 'string' || !/^3(\.\d)(\.\d)?$/.test(doc.openapi)) return;
+export function openApiPostprocess(doc: Obj, openApiVersion?: unknown): void {
+  if (doc.swagger !== undefined) return;
+  // OpenApiVersion, when given, decides; else the document's own `openapi`.
+  const version = openApiVersion !== undefined && openApiVersion !== null ? openApiVersion : doc.openapi;
+  if (typeof version !== 'string' || !OPENAPI_3.test(version)) return;
   const components = (isObj(doc.components) ? doc.components : (doc.components = {})) as Obj;
   if (isObj(doc.securityDefinitions)) {
     components.securitySchemes = { ...(isObj(components.securitySchemes) ? components.securitySchemes : {}), ...doc.securityDefinitions };
