@@ -239,6 +239,7 @@ describe('express', () => {
     await h.sfn.send(new CreateStateMachineCommand({ name: 'xp', definition: FIVE, roleArn: ROLE, type: 'EXPRESS' }));
     await h.sfn.send(new CreateStateMachineCommand({ name: 'xp-fail', definition: FAIL, roleArn: ROLE, type: 'EXPRESS' }));
     await h.sfn.send(new CreateStateMachineCommand({ name: 'xp-long', definition: JSON.stringify({ StartAt: 'W', States: { W: { Type: 'Wait', Seconds: 400, End: true } } }), roleArn: ROLE, type: 'EXPRESS' }));
+    await h.sfn.send(new CreateStateMachineCommand({ name: 'xp-wait', definition: JSON.stringify({ StartAt: 'W', States: { W: { Type: 'Wait', Seconds: 290, End: true } } }), roleArn: ROLE, type: 'EXPRESS' }));
   });
 
   test('StartSyncExecution SUCCEEDED, FAILED, and TIMED_OUT after five minutes', async () => {
@@ -256,6 +257,12 @@ describe('express', () => {
     // FACTS §1.4: Express runs at most 5 minutes (States.Timeout).
     const long = await h.sfn.send(new StartSyncExecutionCommand({ stateMachineArn: smArn('xp-long') }));
     assert.equal(long.status, 'TIMED_OUT');
+    assert.equal(long.error, 'States.Timeout');
+    // just under the limit (virtual time): the limit, armed once the execution waits, does not fire first
+    const waited = await h.sfn.send(new StartSyncExecutionCommand({ stateMachineArn: smArn('xp-wait'), input: '{"w":1}' }));
+    assert.equal(waited.status, 'SUCCEEDED');
+    assert.equal(waited.output, '{"w":1}');
+    assert.ok((waited.stopDate as Date).getTime() - (waited.startDate as Date).getTime() >= 290_000);
   });
 
   test('Express restrictions: not listable, not describable, no sync on STANDARD, names reusable', async () => {
