@@ -63,7 +63,7 @@ test('a template that does not load: exit 1, file:line and logical id', () => {
   ].join('\n'));
   const r = cli('validate', t);
   assert.equal(r.status, 1);
-  assert.match(r.stdout, /^broken-ref\.yaml: template FAIL\n {2}broken-ref\.yaml:3: Flow: Fn::GetAtt refers to Nope/);
+  assert.match(r.stdout, /^broken-ref\.yaml: template FAIL\n {2}broken-ref\.yaml:3: Flow: Template error: instance of Fn::GetAtt references undefined resource Nope\n/);
   const j = json(cli('validate', t, '--json').stdout);
   const problem = j.files[0]?.errors[0] as { file: string; line: number; logicalId: string };
   assert.equal(problem.file, t);

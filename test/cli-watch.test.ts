@@ -91,7 +91,7 @@ test('editing the function\'s code and its Environment in the template: the next
 test('a template that no longer loads: the error (file:line, logical id) is printed and the previous version keeps serving', async () => {
   const from = stderr.length;
   edit('template.yaml', '!GetAtt PriceFunction.Arn', '!GetAtt Nope.Arn');
-  const m = await waitFor(() => stderr, from, /cannot reload \(template\.yaml changed\), still serving the previous version:\n {2}template\.yaml:(\d+): OrderWorkflow: Fn::GetAtt refers to Nope/, 'load error');
+  const m = await waitFor(() => stderr, from, /cannot reload \(template\.yaml changed\), still serving the previous version:\n {2}template\.yaml:(\d+): OrderWorkflow: Template error: instance of Fn::GetAtt references undefined resource Nope\n/, 'load error');
   const line = readFileSync(join(dir, 'template.yaml'), 'utf8').split('\n').findIndex((l) => l.trim() === 'OrderWorkflow:') + 1;
   assert.equal(Number(m[1]), line);
   assert.equal(((await order()).json.order as Record<string, unknown>).total, 40);

@@ -49,5 +49,5 @@ test('a template error stops the start with the file and logical id', async () =
   const dir = mkdtempSync(join(tmpdir(), 'stepgate-bad-template-'));
   const file = join(dir, 'template.yaml');
   writeFileSync(file, 'Resources:\n  Flow:\n    Type: AWS::StepFunctions::StateMachine\n    Properties:\n      RoleArn: !GetAtt Nope.Arn\n      Definition: {StartAt: P, States: {P: {Type: Pass, End: true}}}\n');
-  await assert.rejects(startServer({ port: 0, store: 'memory', template: file }), /Nope, which is not a resource/);
+  await assert.rejects(startServer({ port: 0, store: 'memory', template: file }), /Template error: instance of Fn::GetAtt references undefined resource Nope/);
 });

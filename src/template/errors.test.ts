@@ -57,7 +57,7 @@ const rows: Row[] = [
   { name: 'YAML: empty file', files: yaml(''), message: /must be a mapping/, line: 1, logicalId: null },
   { name: 'JSON: trailing comma', main: 't.json', files: { 't.json': '{\n  "Resources": {\n    "Q": { "Type": "AWS::SQS::Queue" },\n  }\n}\n' }, file: 't.json', message: /not valid JSON/, line: 4, logicalId: null },
   { name: 'JSON: missing closing brace', main: 't.json', files: { 't.json': '{\n  "Resources": {\n    "Q": { "Type": "AWS::SQS::Queue" }\n' }, file: 't.json', message: /not valid JSON/, line: 4, logicalId: null },
-  { name: 'JSON: Ref to an unknown name points at the resource line', main: 't.json', files: { 't.json': '{\n  "Resources": {\n    "Flow": {\n      "Type": "AWS::StepFunctions::StateMachine",\n      "Properties": { "RoleArn": { "Ref": "Nope" }, "Definition": { "StartAt": "P", "States": { "P": { "Type": "Pass", "End": true } } } }\n    }\n  }\n}\n' }, file: 't.json', message: /Ref to Nope/, line: 3, logicalId: 'Flow' },
+  { name: 'JSON: Ref to an unknown name points at the resource line', main: 't.json', files: { 't.json': '{\n  "Resources": {\n    "Flow": {\n      "Type": "AWS::StepFunctions::StateMachine",\n      "Properties": { "RoleArn": { "Ref": "Nope" }, "Definition": { "StartAt": "P", "States": { "P": { "Type": "Pass", "End": true } } } }\n    }\n  }\n}\n' }, file: 't.json', message: /\/t\.json, line 3: Flow: Template format error: Unresolved resource dependencies \[Nope\] in the Resources block of the template$/, line: 3, logicalId: 'Flow' },
   { name: 'JSON: single-quoted strings', main: 't.json', files: { 't.json': "{\n  'Resources': {}\n}\n" }, file: 't.json', message: /not valid JSON/, line: 2, logicalId: null },
 
   // ── wrong structure ────────────────────────────────────────────────────────────────────────────
@@ -71,12 +71,12 @@ const rows: Row[] = [
   { name: 'Parameters is a list', files: yaml(queue('Parameters:\n  - Stage\n')), message: /Parameters must be a map/, line: 1, logicalId: null },
 
   // ── intrinsic functions ────────────────────────────────────────────────────────────────────────
-  { name: 'Ref to an unknown name', files: yaml(flow('RoleArn: !Ref NoSuchRole')), message: /Ref to NoSuchRole, which is neither a parameter nor a resource/, line: '  Flow:', logicalId: 'Flow' },
-  { name: 'GetAtt of a missing resource', files: yaml(flow('RoleArn: !GetAtt Missing.Arn')), message: /Missing, which is not a resource/, line: '  Flow:', logicalId: 'Flow' },
+  { name: 'Ref to an unknown name', files: yaml(flow('RoleArn: !Ref NoSuchRole')), message: /Template format error: Unresolved resource dependencies \[NoSuchRole\] in the Resources block of the template/, line: '  Flow:', logicalId: 'Flow' },
+  { name: 'GetAtt of a missing resource', files: yaml(flow('RoleArn: !GetAtt Missing.Arn')), message: /Template error: instance of Fn::GetAtt references undefined resource Missing$/, line: '  Flow:', logicalId: 'Flow' },
   { name: 'GetAtt of a missing attribute', files: yaml(`Resources:\n  Role:\n    Type: AWS::IAM::Role\n  Flow:\n    Type: AWS::StepFunctions::StateMachine\n    Properties:\n      ${MACHINE}\n      RoleArn: !GetAtt Role.Nope\n`), message: /AWS::IAM::Role Role has no attribute Nope/, line: 4, logicalId: 'Flow' },
   { name: 'GetAtt without an attribute', files: yaml(flow('RoleArn: !GetAtt Flow')), message: /Fn::GetAtt expects \[LogicalId, Attribute\]/, line: '  Flow:', logicalId: 'Flow' },
-  { name: 'Sub of an unknown variable', files: yaml(flow('RoleArn: !Sub arn:aws:iam::${AWS::AccountId}:role/${RoleName}')), message: /Fn::Sub refers to \$\{RoleName\}/, line: '  Flow:', logicalId: 'Flow' },
-  { name: 'Sub of an unknown resource attribute', files: yaml(flow('RoleArn: !Sub ${Ghost.Arn}')), message: /Ghost, which is not a resource/, line: '  Flow:', logicalId: 'Flow' },
+  { name: 'Sub of an unknown variable', files: yaml(flow('RoleArn: !Sub arn:aws:iam::${AWS::AccountId}:role/${RoleName}')), message: /Unresolved resource dependencies \[RoleName\] in the Resources block/, line: '  Flow:', logicalId: 'Flow' },
+  { name: 'Sub of an unknown resource attribute', files: yaml(flow('RoleArn: !Sub ${Ghost.Arn}')), message: /Unresolved resource dependencies \[Ghost\] in the Resources block/, line: '  Flow:', logicalId: 'Flow' },
   { name: 'Sub with a malformed argument', files: yaml(flow('RoleArn: !Sub [a, b, c]')), message: /Fn::Sub expects a string or \[string, \{variables\}\]/, line: '  Flow:', logicalId: 'Flow' },
   { name: 'Select index out of range', files: yaml(flow('RoleArn: !Select [3, [a, b, c]]')), message: /Fn::Select index 3 is out of bounds/, line: '  Flow:', logicalId: 'Flow' },
   { name: 'Select index not a number', files: yaml(flow('RoleArn: !Select [first, [a, b]]')), message: /Fn::Select index first is out of bounds/, line: '  Flow:', logicalId: 'Flow' },
@@ -91,7 +91,7 @@ const rows: Row[] = [
   { name: 'unsupported intrinsic: Fn::Cidr', files: yaml(flow('Comment: !Select [0, !Cidr [10.0.0.0/16, 4, 8]]')), message: /Fn::Cidr is not supported/, line: '  Flow:', logicalId: 'Flow' },
   { name: 'ImportValue of an unknown export', files: yaml(flow('RoleArn: !ImportValue shared-role')), message: /Fn::ImportValue shared-role: no such export/, line: '  Flow:', logicalId: 'Flow' },
   { name: 'intrinsic error in a name property', files: yaml(flow('StateMachineName: !Select [9, [a]]')), message: /out of bounds/, line: '  Flow:', logicalId: 'Flow' },
-  { name: 'Ref to an unknown name in Outputs', files: yaml(`${queue('')}Outputs:\n  Url:\n    Value: !Ref Nope\n`), message: /Ref to Nope/, line: 5, logicalId: 'Outputs.Url' },
+  { name: 'Ref to an unknown name in Outputs', files: yaml(`${queue('')}Outputs:\n  Url:\n    Value: !Ref Nope\n`), message: /Template format error: Unresolved resource dependencies \[Nope\] in the Outputs block of the template/, line: 5, logicalId: 'Outputs.Url' },
 
   // ── conditions ─────────────────────────────────────────────────────────────────────────────────
   { name: 'circular conditions A → B → A', files: yaml(queue('Conditions:\n  A: !And [!Condition B, !Equals [1, 1]]\n  B: !Not [!Condition A]\n')), message: /circular condition reference: A → B → A/, line: 2, logicalId: 'Conditions.A' },
@@ -99,7 +99,11 @@ const rows: Row[] = [
   { name: 'condition referring to an undefined condition', files: yaml(queue('Conditions:\n  Ok: !Equals [a, a]\n  A: !Not [!Condition Missing]\n')), message: /the condition Missing is not defined/, line: 3, logicalId: 'Conditions.A' },
   { name: 'condition with a non-condition function', files: yaml(queue('Conditions:\n  A: !Sub x\n')), message: /unsupported condition/, line: 2, logicalId: 'Conditions.A' },
   { name: 'Fn::And with one condition', files: yaml(queue('Conditions:\n  A: !And [!Equals [a, a]]\n')), message: /Fn::And \/ Fn::Or expect 2 to 10 conditions/, line: 2, logicalId: 'Conditions.A' },
-  { name: 'Ref to an unknown parameter in a condition', files: yaml(queue('Conditions:\n  IsProd: !Equals [!Ref Stage, prod]\n')), message: /Ref to Stage/, line: 2, logicalId: 'Conditions.IsProd' },
+  { name: 'Ref to an unknown parameter in a condition', files: yaml(queue('Conditions:\n  IsProd: !Equals [!Ref Stage, prod]\n')), message: /Template format error: Unresolved dependencies \[Stage\]\. Cannot reference resources in the Conditions block of the template/, line: 2, logicalId: 'Conditions.IsProd' },
+  { name: 'DependsOn naming resources that do not exist', files: yaml(queue('', '    DependsOn: [Nope, Q, AlsoNope]\n')), message: /Template format error: Unresolved resource dependencies \[Nope, AlsoNope\] in the Resources block of the template/, line: 2, logicalId: 'Q' },
+  { name: 'DependsOn naming a resource whose Condition is false', files: yaml(`Conditions:\n  Never: !Equals [a, b]\nResources:\n  Off:\n    Type: AWS::SQS::Queue\n    Condition: Never\n  On:\n    Type: AWS::SQS::Queue\n    DependsOn: Off\n`), message: /Unresolved resource dependencies \[Off\] in the Resources block/, line: 7, logicalId: 'On' },
+  { name: 'GetAtt in Outputs of a resource whose Condition is false', files: yaml(`Conditions:\n  Never: !Equals [a, b]\nResources:\n  Off:\n    Type: AWS::StepFunctions::StateMachine\n    Condition: Never\nOutputs:\n  Arn:\n    Value: !GetAtt Off.Arn\n`), message: /Unresolved resource dependencies \[Off\] in the Outputs block of the template/, line: 8, logicalId: 'Outputs.Arn' },
+  { name: 'DependsOn that is not a logical id', files: yaml(queue('', '    DependsOn: { Ref: Q }\n')), message: /DependsOn must be a logical id or a list of logical ids/, line: 2, logicalId: 'Q' },
   { name: 'resource Condition undefined', files: yaml(queue('', '    Condition: IsProd\n')), message: /the condition IsProd is not defined/, line: 2, logicalId: 'Q' },
   { name: 'Fn::If with an undefined condition', files: yaml(flow('RoleArn: !If [IsProd, a, b]')), message: /Fn::If refers to the undefined condition IsProd/, line: '  Flow:', logicalId: 'Flow' },
   { name: 'Fn::If with two arguments', files: yaml(flow('RoleArn: !If [IsProd, a]', 'Conditions:\n  IsProd: !Equals [a, b]\n')), message: /Fn::If expects \[condition, valueIfTrue, valueIfFalse\]/, line: '  Flow:', logicalId: 'Flow' },

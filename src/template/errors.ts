@@ -15,3 +15,13 @@ export class TemplateError extends Error {
     this.name = 'TemplateError';
   }
 }
+
+/**
+ * CloudFormation's answer to a Ref, Fn::Sub, Fn::GetAtt or DependsOn naming no resource that will be
+ * created, by the template block it appears in (`logicalId` `Outputs.X` / `Conditions.X`, else a resource).
+ */
+export function unresolvedDependencies(ids: string[], logicalId?: string): string {
+  const list = ids.join(', ');
+  if (logicalId?.startsWith('Conditions.')) return `Template format error: Unresolved dependencies [${list}]. Cannot reference resources in the Conditions block of the template`;
+  return `Template format error: Unresolved resource dependencies [${list}] in the ${logicalId?.startsWith('Outputs.') ? 'Outputs' : 'Resources'} block of the template`;
+}

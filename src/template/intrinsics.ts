@@ -2,7 +2,7 @@
 // Ref, Fn::Sub (both forms), Fn::GetAtt, Fn::Join, Fn::Select, Fn::Split, Fn::If, Fn::Equals/And/Or/Not,
 // Fn::FindInMap, Fn::Base64, Fn::GetAZs, Fn::ImportValue, Fn::Transform (AWS::Include), Fn::ToJsonString,
 // Fn::Length, and the pseudo parameters. AWS::NoValue removes the property it stands in.
-import { TemplateError } from './errors.js';
+import { TemplateError, unresolvedDependencies } from './errors.js';
 
 export const NO_VALUE: unique symbol = Symbol('AWS::NoValue');
 
@@ -13,7 +13,8 @@ export interface ResolveContext {
   mappings: Record<string, unknown>;
   /** physical id of a resource (what `Ref` returns), undefined when there is no such resource */
   refOf(logicalId: string): string | undefined;
-  getAtt(logicalId: string, attribute: string): unknown;
+  /** `from`: the logical id being resolved (Outputs.X / Conditions.X / a resource), for CloudFormation's message */
+  getAtt(logicalId: string, attribute: string, from?: string): unknown;
   /** AWS::Include: the parsed content of a local file */
   include(location: string): unknown;
   importValue(name: string): unknown;
@@ -67,7 +68,7 @@ function resolveFunction(name: string, arg: unknown, ctx: ResolveContext): unkno
       const a = resolveValue(arg, ctx);
       const parts = typeof a === 'string' ? splitOnce(a) : Array.isArray(a) ? a.map((x) => str(x, ctx, 'Fn::GetAtt')) : fail(ctx, 'Fn::GetAtt expects [LogicalId, Attribute]');
       if (parts.length !== 2) fail(ctx, `Fn::GetAtt expects [LogicalId, Attribute], got ${JSON.stringify(a)}`);
-      return ctx.getAtt(parts[0] as string, parts[1] as string);
+      return ctx.getAtt(parts[0] as string, parts[1] as string, ctx.logicalId);
     }
     case 'Fn::Join': {
       const a = resolveValue(arg, ctx);
@@ -142,7 +143,7 @@ function ref(name: string, ctx: ResolveContext): unknown {
   if (name in ctx.pseudo) return ctx.pseudo[name];
   if (name in ctx.parameters) return ctx.parameters[name];
   const physical = ctx.refOf(name);
-  if (physical === undefined) fail(ctx, `Ref to ${name}, which is neither a parameter nor a resource`);
+  if (physical === undefined) fail(ctx, unresolvedDependencies([name], ctx.logicalId));
   return physical;
 }
 
@@ -165,9 +166,12 @@ function sub(arg: unknown, ctx: ResolveContext): string {
       return Array.isArray(p) ? p.join(',') : str(p, ctx, 'Fn::Sub');
     }
     const dot = n.indexOf('.');
-    if (dot > 0) return str(ctx.getAtt(n.slice(0, dot), n.slice(dot + 1)), ctx, 'Fn::Sub');
+    if (dot > 0) {
+      if (ctx.refOf(n.slice(0, dot)) === undefined) fail(ctx, unresolvedDependencies([n.slice(0, dot)], ctx.logicalId));
+      return str(ctx.getAtt(n.slice(0, dot), n.slice(dot + 1), ctx.logicalId), ctx, 'Fn::Sub');
+    }
     const physical = ctx.refOf(n);
-    if (physical === undefined) fail(ctx, `Fn::Sub refers to \${${n}}, which is neither a parameter nor a resource`);
+    if (physical === undefined) fail(ctx, unresolvedDependencies([n], ctx.logicalId));
     return physical;
   });
 }

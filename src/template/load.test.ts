@@ -174,7 +174,7 @@ test('errors point at the file, line and logical id', () => {
     'nodef.yaml': 'Resources:\n  F:\n    Type: AWS::StepFunctions::StateMachine\n    Properties: { RoleArn: x }\n',
   });
   assert.throws(() => loadTemplate(join(dir, 'bad.yaml')), (e: unknown) => e instanceof TemplateError && e.where.line !== undefined && /not valid YAML/.test(e.message));
-  assert.throws(() => loadTemplate(join(dir, 'ref.yaml')), /Missing, which is not a resource/);
+  assert.throws(() => loadTemplate(join(dir, 'ref.yaml')), /Template error: instance of Fn::GetAtt references undefined resource Missing/);
   assert.throws(() => loadTemplate(join(dir, 'noparam.yaml')), /parameter Needed has no Default/);
   assert.throws(() => loadTemplate(join(dir, 'empty.yaml')), /no Resources section/);
   assert.throws(() => loadTemplate(join(dir, 'nodef.yaml')), (e: unknown) => e instanceof TemplateError && e.where.logicalId === 'F' && e.where.line === 2);

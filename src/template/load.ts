@@ -8,7 +8,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve as resolvePath } from 'node:path';
 import { parseTemplateText } from './yaml-cfn.js';
-import { TemplateError, type TemplateLocation } from './errors.js';
+import { TemplateError, unresolvedDependencies, type TemplateLocation } from './errors.js';
 import { evaluateCondition, resolveValue, type ResolveContext } from './intrinsics.js';
 import { apiIdFor, generatedName, stableId } from './ids.js';
 import {
@@ -159,6 +159,25 @@ function located<T>(at: TemplateLocation, fn: () => T): T {
   }
 }
 
+/**
+ * DependsOn must name resources that will be created (a resource whose Condition is false is not one).
+ * The SAM transform creates resources of its own, named after the resource they come from
+ * (`<Function>Role`, `<Api>Deployment…`, `<Api><Stage>Stage`, `ServerlessRestApi…`): those are accepted.
+ */
+function checkDependsOn(active: [string, Record<string, unknown>][], physical: Map<string, unknown>, where: (id: string) => TemplateLocation): void {
+  const sam = active.filter(([, raw]) => typeof raw.Type === 'string' && raw.Type.startsWith('AWS::Serverless::')).map(([id]) => id);
+  const known = (target: string): boolean => physical.has(target) || target.startsWith('ServerlessRestApi') || target.startsWith('ServerlessHttpApi')
+    || sam.some((id) => target.startsWith(id));
+  for (const [id, raw] of active) {
+    const dependsOn = raw.DependsOn;
+    if (dependsOn === undefined) continue;
+    const targets = Array.isArray(dependsOn) ? dependsOn : [dependsOn];
+    if (!targets.every((t) => typeof t === 'string')) throw new TemplateError('DependsOn must be a logical id or a list of logical ids', where(id));
+    const missing = (targets as string[]).filter((t) => !known(t));
+    if (missing.length > 0) throw new TemplateError(unresolvedDependencies(missing), where(id));
+  }
+}
+
 function defined(w: TemplateLocation): TemplateLocation {
   return Object.fromEntries(Object.entries(w).filter(([, v]) => v !== undefined)) as TemplateLocation;
 }
@@ -229,9 +248,10 @@ export function planTemplate(template: Record<string, unknown>, opts: PlanContex
   const ctx: ResolveContext = {
     parameters, pseudo, conditions, mappings,
     refOf: (id) => physical.get(id)?.ref,
-    getAtt: (id, att) => {
+    getAtt: (id, att, from) => {
       const p = physical.get(id);
-      if (!p) throw new TemplateError(`Fn::GetAtt refers to ${id}, which is not a resource of this template`, { file });
+      if (!p && Object.hasOwn(resources, id)) throw new TemplateError(unresolvedDependencies([id], from), { file }); // its Condition is false
+      if (!p) throw new TemplateError(`Template error: instance of Fn::GetAtt references undefined resource ${id}`, { file });
       if (!(att in p.atts)) throw new TemplateError(`Fn::GetAtt: ${p.type} ${id} has no attribute ${att} in stepgate`, { file });
       return p.atts[att];
     },
@@ -335,6 +355,8 @@ export function planTemplate(template: Record<string, unknown>, opts: PlanContex
     registerUsagePlan('ServerlessRestApi', withGlobals('AWS::Serverless::Api', {}, globals));
     registerSamStage('ServerlessRestApi', 'Prod');
   }
+
+  checkDependsOn(active, physical, where);
 
   const plan: StackPlan = {
     file, stackName, region, accountId, parameters,
