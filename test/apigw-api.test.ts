@@ -234,3 +234,40 @@ paths:
     assert.equal((await fetch(invokeUrl(server, id, 'dev', '/other'))).status, 200);
   } finally { await server.close(); }
 });
+
+test('GetExport with extensions imports back as the same API: validators, gateway responses, AWS_IAM, resource policy', async () => {
+  const server = await startServer({ port: 0, store: 'memory', timeScale: 0 });
+  try {
+    const policy = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: '*', Action: 'execute-api:Invoke', Resource: 'execute-api:/*' }] };
+    const original = await importApi(server, {
+      openapi: '3.0.1', info: { title: 'round-trip', version: '1' },
+      'x-amazon-apigateway-policy': policy,
+      'x-amazon-apigateway-request-validators': { params: { validateRequestBody: false, validateRequestParameters: true } },
+      'x-amazon-apigateway-gateway-responses': { BAD_REQUEST_PARAMETERS: { statusCode: 422, responseTemplates: { 'application/json': '{"missing": "$context.error.message"}' } } },
+      components: { securitySchemes: { iam: { type: 'apiKey', name: 'Authorization', in: 'header', 'x-amazon-apigateway-authtype': 'awsSigv4' } } },
+      paths: {
+        '/needs': { get: { parameters: [{ name: 'q', in: 'query', required: true, schema: { type: 'string' } }], 'x-amazon-apigateway-request-validator': 'params', ...mockOp('{"ok": true}') } },
+        '/signed': { get: { security: [{ iam: [] }], ...mockOp('{"signed": true}') } },
+      },
+    });
+    for (const type of ['oas30', 'swagger']) {
+      const exported = await call(server, 'GET', `/restapis/${original}/stages/dev/exports/${type}?extensions=integrations`);
+      assert.equal(exported.status, 200);
+      assert.deepEqual(exported.json['x-amazon-apigateway-policy'], policy);
+      const copy = await importApi(server, exported.json);
+      // the validator and the customised gateway response came along
+      const missing = await fetch(invokeUrl(server, copy, 'dev', '/needs'));
+      assert.equal(missing.status, 422, type);
+      assert.equal(await missing.text(), '{"missing": "Missing required request parameters: [q]"}');
+      assert.equal((await fetch(invokeUrl(server, copy, 'dev', '/needs?q=1'))).status, 200);
+      // AWS_IAM came along: unsigned is 403 Missing Authentication Token
+      const unsigned = await fetch(invokeUrl(server, copy, 'dev', '/signed'));
+      assert.equal(unsigned.status, 403, type);
+      const methods = await call(server, 'GET', `/restapis/${copy}/resources?embed=methods`);
+      const signed = (methods.json.item as Json[]).find((r) => r.path === '/signed') as Json;
+      assert.equal(((signed.resourceMethods as Json).GET as Json).authorizationType, 'AWS_IAM');
+      const api = await call(server, 'GET', `/restapis/${copy}`);
+      assert.deepEqual(JSON.parse(api.json.policy as string), policy);
+    }
+  } finally { await server.close(); }
+});

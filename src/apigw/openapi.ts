@@ -271,6 +271,9 @@ function rewriteRefs(v: unknown, prefix: string, apiId: string): unknown {
 }
 
 /** GetExport: the deployed API as OpenAPI 3.0 (`oas30`) or Swagger 2.0 (`swagger`) with the extensions. */
+/** the security scheme an export names for AWS_IAM methods (`x-amazon-apigateway-authtype: awsSigv4`) */
+const SIGV4_SCHEME = 'sigv4';
+
 export function exportDefinition(snap: ApiSnapshot, stageName: string, type: 'oas30' | 'swagger', withExtensions: boolean, host: string): Obj {
   const paths: Obj = {};
   for (const r of [...snap.resources].sort((a, b) => a.path.localeCompare(b.path))) {
@@ -294,7 +297,12 @@ export function exportDefinition(snap: ApiSnapshot, stageName: string, type: 'oa
       }
       op.responses = responses;
       const authorizer = m.authorizerId !== undefined && (m.authorizationType === 'CUSTOM' || m.authorizationType === 'COGNITO_USER_POOLS') ? snap.authorizers.find((a) => a.id === m.authorizerId) : undefined;
-      if (m.apiKeyRequired || authorizer) op.security = [{ ...(m.apiKeyRequired ? { api_key: [] } : {}), ...(authorizer ? { [authorizer.name]: m.authorizationScopes ?? [] } : {}) }];
+      const iam = m.authorizationType === 'AWS_IAM';
+      if (m.apiKeyRequired || authorizer || iam) {
+        op.security = [{ ...(m.apiKeyRequired ? { api_key: [] } : {}), ...(authorizer ? { [authorizer.name]: m.authorizationScopes ?? [] } : {}), ...(iam ? { [SIGV4_SCHEME]: [] } : {}) }];
+      }
+      const validator = m.requestValidatorId !== undefined ? snap.validators.find((v) => v.id === m.requestValidatorId) : undefined;
+      if (withExtensions && validator) op['x-amazon-apigateway-request-validator'] = validator.name;
       if (withExtensions && m.methodIntegration) {
         const i = m.methodIntegration;
         const ext: Obj = { type: i.type.toLowerCase() };
@@ -324,8 +332,31 @@ export function exportDefinition(snap: ApiSnapshot, stageName: string, type: 'oa
   const info = { version: snap.api.version ?? new Date(snap.api.createdDate * 1000).toISOString(), title: snap.api.name, ...(snap.api.description ? { description: snap.api.description } : {}) };
   const hasKeys = snap.resources.some((r) => Object.values(r.resourceMethods ?? {}).some((m) => m.apiKeyRequired));
   const usedAuthorizers = snap.authorizers.filter((a) => snap.resources.some((r) => Object.values(r.resourceMethods ?? {}).some((m) => m.authorizerId === a.id)));
-  const keyScheme: Obj = { ...(hasKeys ? { api_key: { type: 'apiKey', name: 'x-api-key', in: 'header' } } : {}), ...Object.fromEntries(usedAuthorizers.map((a) => [a.name, authorizerScheme(a, withExtensions)])) };
+  const hasIam = snap.resources.some((r) => Object.values(r.resourceMethods ?? {}).some((m) => m.authorizationType === 'AWS_IAM'));
+  const keyScheme: Obj = {
+    ...(hasKeys ? { api_key: { type: 'apiKey', name: 'x-api-key', in: 'header' } } : {}),
+    ...(hasIam ? { [SIGV4_SCHEME]: { type: 'apiKey', name: 'Authorization', in: 'header', 'x-amazon-apigateway-authtype': 'awsSigv4' } } : {}),
+    ...Object.fromEntries(usedAuthorizers.map((a) => [a.name, authorizerScheme(a, withExtensions)])),
+  };
   const ext: Obj = {};
+  if (withExtensions) {
+    // What the import reads back (x-amazon-apigateway-* of FACTS §7), so an export imports as the same API.
+    if (snap.api.apiKeySource === 'AUTHORIZER') ext['x-amazon-apigateway-api-key-source'] = 'AUTHORIZER';
+    if (snap.api.policy !== undefined) {
+      try { ext['x-amazon-apigateway-policy'] = JSON.parse(snap.api.policy) as unknown; } catch { ext['x-amazon-apigateway-policy'] = snap.api.policy; }
+    }
+    if (snap.validators.length > 0) {
+      ext['x-amazon-apigateway-request-validators'] = Object.fromEntries(snap.validators.map((v) => [v.name, { validateRequestBody: v.validateRequestBody, validateRequestParameters: v.validateRequestParameters }]));
+    }
+    const customised = snap.gatewayResponses.filter((g) => !g.defaultResponse);
+    if (customised.length > 0) {
+      ext['x-amazon-apigateway-gateway-responses'] = Object.fromEntries(customised.map((g) => [g.responseType, {
+        ...(g.statusCode !== undefined ? { statusCode: g.statusCode } : {}),
+        ...(g.responseParameters ? { responseParameters: g.responseParameters } : {}),
+        ...(g.responseTemplates ? { responseTemplates: g.responseTemplates } : {}),
+      }]));
+    }
+  }
   if (withExtensions && snap.api.binaryMediaTypes) ext['x-amazon-apigateway-binary-media-types'] = snap.api.binaryMediaTypes;
   if (type === 'oas30') {
     return {
