@@ -1,7 +1,6 @@
 // The invocation pipeline of a REST API stage as named stages (STYLE habit 7): route → api key →
 // validate → map request → integrate → map response, and the gateway responses of FACTS §5.7 for
 // every way it can fail. Each stage writes to a Trace, which is TestInvokeMethod's execution log.
-import { randomUUID } from 'node:crypto';
 import type { CompiledTemplate } from '../vtl/compiler.js';
 import { renderMappingTemplate, type MappingRequest } from '../vtl/apigw-context.js';
 import type { LambdaService } from '../lambda/service.js';
@@ -14,7 +13,7 @@ import type { IntegrationResponse, Stage, UsagePlan } from './model.js';
 import { javaMap, NO_TRACE, type Trace } from './trace.js';
 import { buildProxyEvent, parseProxyResponse } from './lambda-proxy.js';
 import { unroutableError } from './sigv4-verify.js';
-import { randomBase64, randomHex } from './random-ids.js';
+import { randomBase64, randomHex, randomUuid } from './random-ids.js';
 
 /** FACTS §5.2: payload ≤ 10 MB. */
 export const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
@@ -152,7 +151,7 @@ export class Pipeline {
 
   /** Runs one invocation; never throws (every failure is a gateway response). */
   async invoke(api: CompiledApi, stage: Stage, req: InvocationRequest, options: { trace?: Trace; resourceId?: string; requestId?: string; release?: { variables: Record<string, string>; canary?: boolean } } = {}): Promise<InvocationResponse> {
-    const requestId = options.requestId ?? randomUUID();
+    const requestId = options.requestId ?? randomUuid();
     const clientTrace = req.headers.find(([k]) => k.toLowerCase() === 'x-amzn-trace-id')?.[1];
     const rootMatch = clientTrace ? /Root=[^;]+/.exec(clientTrace) : null;
     const traceId = `${rootMatch ? rootMatch[0] : newTraceId()};Parent=${randomHex(16)};Sampled=0`;
@@ -470,7 +469,7 @@ export class Pipeline {
           if (ctx.tracing) logRequest(sfnUri, [['X-Amz-Target', `AWSStepFunctions.${action}`], ['Content-Type', 'application/x-amz-json-1.0'], ['User-Agent', `AmazonAPIGateway_${apiId}`], ...mapped.headers], `https://states.${this.deps.region}.amazonaws.com/`);
           const r = await withTimeout(this.deps.stepFunctions.call(action, bodyText), timeoutMs);
           return logResponse({
-            status: r.status, headers: [['Content-Type', 'application/x-amz-json-1.0'], ['x-amzn-RequestId', randomUUID()], ...Object.entries(r.headers ?? {})], body: Buffer.from(r.body),
+            status: r.status, headers: [['Content-Type', 'application/x-amz-json-1.0'], ['x-amzn-RequestId', randomUuid()], ...Object.entries(r.headers ?? {})], body: Buffer.from(r.body),
             text: r.body, ...(r.json !== undefined ? { json: r.json } : {}),
           });
         }
