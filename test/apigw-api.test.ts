@@ -271,3 +271,37 @@ test('GetExport with extensions imports back as the same API: validators, gatewa
     }
   } finally { await server.close(); }
 });
+
+test('$context.awsEndpointRequestId is the request id of the Lambda or Step Functions call', async () => {
+  const server = await startServer({ port: 0, store: 'memory', timeScale: 0 });
+  try {
+    const fn = await fetch(`${server.url}/2015-03-31/functions`, {
+      method: 'POST', headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ FunctionName: 'ctx', Runtime: 'nodejs20.x', Role: 'arn:aws:iam::000000000000:role/r', Handler: 'context.handler', Code: { S3Bucket: 'hot-reload', S3Key: new URL('./functions/app', import.meta.url).pathname } }),
+    });
+    assert.equal(fn.status, 201, await fn.text());
+    const sfn = await fetch(`${server.url}/`, {
+      method: 'POST', headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': 'AWSStepFunctions.CreateStateMachine' },
+      body: JSON.stringify({ name: 'xp', type: 'EXPRESS', roleArn: 'arn:aws:iam::000000000000:role/r', definition: JSON.stringify({ StartAt: 'P', States: { P: { Type: 'Pass', End: true } } }) }),
+    });
+    assert.equal(sfn.status, 200, await sfn.text());
+    const template = '{"endpoint": "$context.awsEndpointRequestId", "body": $input.json(\'$\')}';
+    const id = await importApi(server, {
+      openapi: '3.0.1', info: { title: 'endpoint-ids', version: '1' },
+      paths: {
+        '/fn': { post: { 'x-amazon-apigateway-integration': { type: 'aws', httpMethod: 'POST', uri: 'arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:000000000000:function:ctx/invocations', responses: { default: { statusCode: '200', responseTemplates: { 'application/json': template } } } } } },
+        '/sfn': { post: { 'x-amazon-apigateway-integration': { type: 'aws', httpMethod: 'POST', uri: 'arn:aws:apigateway:us-east-1:states:action/StartSyncExecution', requestTemplates: { 'application/json': '{"stateMachineArn": "arn:aws:states:us-east-1:000000000000:stateMachine:xp"}' }, responses: { default: { statusCode: '200', responseTemplates: { 'application/json': template } } } } } },
+        '/mock': { post: mockOp('{"endpoint": "$context.awsEndpointRequestId"}') },
+      },
+    });
+    const post = async (path: string): Promise<Json> => (await (await fetch(invokeUrl(server, id, 'dev', path), { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).json()) as Json;
+    const viaLambda = await post('/fn');
+    assert.equal(viaLambda.endpoint, (viaLambda.body as Json).awsRequestId);
+    assert.match(String(viaLambda.endpoint), /^[0-9a-f-]{36}$/);
+    const viaSfn = await post('/sfn');
+    assert.match(String(viaSfn.endpoint), /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    assert.equal((viaSfn.body as Json).status, 'SUCCEEDED');
+    // no AWS service was called: empty
+    assert.deepEqual(await post('/mock'), { endpoint: '' });
+  } finally { await server.close(); }
+});

@@ -191,6 +191,12 @@ export class Pipeline {
       this.validate(ctx);
       const mapped = this.mapRequest(ctx);
       const endpoint = await this.integrate(ctx, mapped);
+      // `$context.awsEndpointRequestId`: the request id an AWS service (Lambda, Step Functions) answered with.
+      const type = ctx.route?.compiled.method.methodIntegration?.type;
+      if (type === 'AWS' || type === 'AWS_PROXY') {
+        const id = endpoint.headers.find(([k]) => k.length === 16 && k.toLowerCase() === 'x-amzn-requestid')?.[1];
+        if (id !== undefined) ctx.context.awsEndpointRequestId = id;
+      }
       return this.mapResponse(ctx, endpoint);
     } catch (e) {
       if (e instanceof GatewayError) return this.gatewayResponse(ctx, e.type, e.detail, e.errorType);
