@@ -73,6 +73,9 @@ export interface AuthorizerResult {
   cached: boolean;
 }
 
+/** The part of a cache key that makes cached results a stage's own (FlushStageAuthorizersCache drops them by it). */
+const cacheScopeOf = (apiId: string, stageName: string): string => `${apiId}/${stageName}`;
+
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** The comma list of an identitySource (`method.request.header.A, method.request.querystring.b`). */
@@ -211,7 +214,7 @@ export class LambdaAuthorizers {
 
   /** FlushStageAuthorizersCache: forgets the cached results of every authorizer of one API stage. */
   flush(apiId: string, stageName: string): void {
-    const prefix = `${apiId}/${stageName}\u0000`;
+    const prefix = `${cacheScopeOf(apiId, stageName)}\u0000`;
     for (const key of this.cache.keys()) if (key.startsWith(prefix)) this.cache.delete(key);
   }
 
@@ -230,7 +233,7 @@ export class LambdaAuthorizers {
       methodArn: methodArn(this.options.region, this.options.accountId, apiId, ctx.stage.stageName, ctx.req.method, ctx.req.path),
       source: (expr) => sourceOf(ctx, expr),
       requestEvent: () => requestEventOf(ctx, this.options.accountId),
-      cacheScope: `${apiId}/${ctx.stage.stageName}`,
+      cacheScope: cacheScopeOf(apiId, ctx.stage.stageName),
       trace: ctx.trace,
       tracing: ctx.tracing,
     };

@@ -200,7 +200,7 @@ export function parseJsonJava(text: string): unknown {
       return readJson(text);
     }
     const r = fromNative(v, 0);
-    if (r !== REORDERED) return r;
+    if (r !== TEXT_NEEDED) return r;
   }
   return readJson(text);
 }
@@ -227,24 +227,24 @@ function hasDecimalToken(text: string): boolean {
   return false;
 }
 /** fromNative's answer when the JSON text must be read instead (index-like keys, see below; huge integers) */
-const REORDERED: unique symbol = Symbol('reordered');
+const TEXT_NEEDED: unique symbol = Symbol('text needed');
 const INDEX_KEY = /^(?:0|[1-9]\d*)$/;
 
-/** Converts JSON.parse output; REORDERED when an object had array-index keys (JavaScript lists those first). */
+/** Converts JSON.parse output; TEXT_NEEDED when an object had array-index keys (JavaScript lists those first) or an integer is too large to tell. */
 function fromNative(v: unknown, depth: number): unknown {
   if (v === null || typeof v !== 'object') {
     if (typeof v !== 'number') return v;
     if (!Number.isInteger(v)) return new JavaDouble(v);
     // JSON.stringify prints integral values from 1e21 up with an exponent, which Java reads as a Double:
     // only the text can tell, so the caller parses it.
-    return v >= 1e21 || v <= -1e21 ? REORDERED : v;
+    return v >= 1e21 || v <= -1e21 ? TEXT_NEEDED : v;
   }
   if (depth > 500) throw new SyntaxError('JSON nested too deeply');
   if (Array.isArray(v)) {
     const items = new Array<unknown>(v.length);
     for (let i = 0; i < v.length; i++) {
       const c = fromNative(v[i], depth + 1);
-      if (c === REORDERED) return REORDERED;
+      if (c === TEXT_NEEDED) return TEXT_NEEDED;
       // (javaFromJsonValue) JSON.stringify prints an undefined item as null
       items[i] = c === undefined ? null : c;
     }
@@ -255,10 +255,10 @@ function fromNative(v: unknown, depth: number): unknown {
   let first = true;
   for (const k in o) {
     // Index-like keys are enumerated first, so checking the first key finds any of them.
-    if (first && INDEX_KEY.test(k)) return REORDERED;
+    if (first && INDEX_KEY.test(k)) return TEXT_NEEDED;
     first = false;
     const c = fromNative(o[k], depth + 1);
-    if (c === REORDERED) return REORDERED;
+    if (c === TEXT_NEEDED) return TEXT_NEEDED;
     // (javaFromJsonValue) JSON.stringify leaves out undefined fields
     if (c !== undefined) m.set(k, c);
   }
@@ -272,7 +272,7 @@ function fromNative(v: unknown, depth: number): unknown {
  */
 export function javaFromJsonValue(value: unknown, text: string): unknown {
   const r = fromNative(value, 0);
-  return r === REORDERED ? parseJsonJava(text) : r;
+  return r === TEXT_NEEDED ? parseJsonJava(text) : r;
 }
 
 function readJson(text: string): unknown {
